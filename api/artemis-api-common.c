@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+
+#include "artemis-api-common.h"
+
+void
+artemis_api_write_error_status (ArtemisJsonWriter *writer, const GError *error)
+{
+	const char *error_code = error->domain == ARTEMIS_ERROR ? artemis_error_to_error_code (error->code)
+								: "internal-service-error";
+
+	artemis_codec_write_response_status (writer, error_code, error->message);
+}
+
+void
+artemis_api_reply_bad_body (ArtemisRequest *request, const GError *error)
+{
+	g_autofree char *message = g_strdup_printf ("Malformed request body: %s", error->message);
+
+	artemis_request_reply_error (request, SOUP_STATUS_BAD_REQUEST, "bad-request", message);
+}
+
+void
+artemis_api_reply_status_only (ArtemisRequest *request, const char *error_code, const char *message)
+{
+	ArtemisJsonWriter *writer = artemis_json_writer_new (96);
+
+	artemis_json_writer_begin_object (writer);
+	artemis_json_writer_member (writer, "responseStatus");
+	artemis_codec_write_response_status (writer, error_code, message);
+	artemis_json_writer_end_object (writer);
+	artemis_request_reply_writer (request, writer);
+}

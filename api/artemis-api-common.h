@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include "artemis.h"
+#include "artemis-server.h"
+
+G_BEGIN_DECLS
+
+/* Writes the responseStatus for a core @error (its code mapped to the protocol's errorCode). */
+void artemis_api_write_error_status (ArtemisJsonWriter *writer, const GError *error);
+/* Answers a body that could not be decoded: HTTP 400 with the decoder's message. */
+void artemis_api_reply_bad_body (ArtemisRequest *request, const GError *error);
+/* Answers `{"responseStatus":OK}` plus nothing else. */
+void artemis_api_reply_status_only (ArtemisRequest *request, const char *error_code, const char *message);
+
+G_END_DECLS

@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+
+#include "artemis-api-common.h"
+#include "artemis-app.h"
+
+/* `{"instances":null,…,"serviceId":…}`: the shape of a service that cannot be served. */
+static void
+write_null_service (ArtemisJsonWriter *writer, const char *service_id)
+{
+	g_autoptr (ArtemisService) service = artemis_service_new (service_id);
+
+	artemis_codec_write_service (writer, service);
+}
+
+static void
+write_lookup_entry (ArtemisJsonWriter *writer, ArtemisDiscovery *discovery, const ArtemisDiscoveryConfig *config)
+{
+	g_autoptr (GBytes) json = NULL;
+	g_autoptr (ArtemisService) service = NULL;
+	gsize len;
+	const char *data;
+
+	if (artemis_str_is_blank (config->service_id)) {
+		write_null_service (writer, config->service_id);
+		return;
+	}
+	json = artemis_discovery_get_service_json (discovery, config);
+	if (json != NULL) {
+		data = g_bytes_get_data (json, &len);
+		artemis_json_writer_raw (writer, data, len);
+		return;
+	}
+	/* Unknown to the registry: lookup still filters an empty service (spec §3.2). */
+	service = artemis_discovery_get_service (discovery, config, TRUE);
+	artemis_codec_write_service (writer, service);
+}
+
+static gboolean
+has_null_config (GPtrArray *configs)
+{
+	for (guint i = 0; i < configs->len; i++) {
+		if (g_ptr_array_index (configs, i) == NULL)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+static void
+on_lookup (ArtemisRequest *request, gpointer user_data)
+{
+	ArtemisApp *app = user_data;
+	g_autoptr (ArtemisLookupRequest) lookup = NULL;
+	g_autoptr (GError) error = NULL;
+	ArtemisJsonWriter *writer;
+	gboolean can_serve;
+
+	lookup = artemis_codec_decode_lookup_request (request->body, request->body_len, &error);
+	if (lookup == NULL) {
+		artemis_api_reply_bad_body (request, error);
+		return;
+	}
+	writer = artemis_json_writer_new (4096);
+	artemis_json_writer_begin_object (writer);
+	artemis_json_writer_member (writer, "responseStatus");
+	/* Java throws on a null list or element before anything else (spec §3.2). */
+	if (lookup->configs == NULL || has_null_config (lookup->configs)) {
+		artemis_codec_write_response_status (writer, "internal-service-error", NULL);
+		artemis_json_writer_member_null (writer, "services");
+		artemis_json_writer_end_object (writer);
+		artemis_request_reply_writer (request, writer);
+		return;
+	}
+	/* Not ready or wrong zone: still success, with all-null entries (spec §14.2 #3). */
+	can_serve = artemis_discovery_check_caller (app->discovery, lookup->region_id, lookup->zone_id, NULL);
+	artemis_codec_write_success_status (writer);
+	artemis_json_writer_member (writer, "services");
+	artemis_json_writer_begin_array (writer);
+	for (guint i = 0; i < lookup->configs->len; i++) {
+		ArtemisDiscoveryConfig *config = g_ptr_array_index (lookup->configs, i);
+
+		if (can_serve)
+			write_lookup_entry (writer, app->discovery, config);
+		else
+			write_null_service (writer, config->service_id);
+	}
+	artemis_json_writer_end_array (writer);
+	artemis_json_writer_end_object (writer);
+	artemis_request_reply_writer (request, writer);
+}
+
+static void
+reply_service (ArtemisRequest *request, ArtemisApp *app, const ArtemisDiscoveryConfig *config,
+	       const char *region_id, const char *zone_id)
+{
+	ArtemisJsonWriter *writer = artemis_json_writer_new (4096);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GBytes) json = NULL;
+
+	artemis_json_writer_begin_object (writer);
+	artemis_json_writer_member (writer, "responseStatus");
+	if (config == NULL || artemis_str_is_blank (config->service_id)) {
+		artemis_codec_write_response_status (writer, "bad-request",
+						     "Request is null or request.discoveryConfig is null.");
+		artemis_json_writer_member_null (writer, "service");
+	} else if (!artemis_discovery_check_caller (app->discovery, region_id, zone_id, &error)) {
+		artemis_api_write_error_status (writer, error);
+		artemis_json_writer_member_null (writer, "service");
+	} else {
+		artemis_codec_write_success_status (writer);
+		artemis_json_writer_member (writer, "service");
+		json = artemis_discovery_get_service_json (app->discovery, config);
+		if (json != NULL)
+			artemis_json_writer_raw (writer, g_bytes_get_data (json, NULL), g_bytes_get_size (json));
+		else
+			write_null_service (writer, config->service_id);
+	}
+	artemis_json_writer_end_object (writer);
+	artemis_request_reply_writer (request, writer);
+}
+
+static void
+on_service (ArtemisRequest *request, gpointer user_data)
+{
+	g_autoptr (ArtemisSimpleRequest) decoded = NULL;
+	g_autoptr (ArtemisDiscoveryConfig) config = NULL;
+	g_autoptr (GError) error = NULL;
+	const char *service_id;
+
+	if (request->method == ARTEMIS_METHOD_POST) {
+		decoded = artemis_codec_decode_simple_request (request->body, request->body_len, &error);
+		if (decoded == NULL) {
+			artemis_api_reply_bad_body (request, error);
+			return;
+		}
+		reply_service (request, user_data, decoded->discovery_config, decoded->region_id, decoded->zone_id);
+		return;
+	}
+	service_id = artemis_request_get_query (request, "serviceId");
+	if (service_id == NULL) {
+		artemis_request_reply_error (request, SOUP_STATUS_BAD_REQUEST, "bad-request",
+					     "Required parameter 'serviceId' is not present.");
+		return;
+	}
+	config = artemis_discovery_config_new (service_id);
+	reply_service (request, user_data, config, artemis_request_get_query (request, "regionId"),
+		       artemis_request_get_query (request, "zoneId"));
+}
+
+/* The region and zone of services.json are ignored (spec §3.2), so GET and POST are alike. */
+static void
+on_services (ArtemisRequest *request, gpointer user_data)
+{
+	ArtemisApp *app = user_data;
+	ArtemisJsonWriter *writer = artemis_json_writer_new (16384);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GPtrArray) services = NULL;
+	gint64 version = 0;
+
+	if (request->method == ARTEMIS_METHOD_POST) {
+		g_autoptr (ArtemisSimpleRequest) decoded =
+			artemis_codec_decode_simple_request (request->body, request->body_len, &error);
+
+		if (decoded == NULL) {
+			artemis_json_writer_free (writer);
+			artemis_api_reply_bad_body (request, error);
+			return;
+		}
+	}
+	artemis_json_writer_begin_object (writer);
+	artemis_json_writer_member (writer, "responseStatus");
+	if (!artemis_discovery_check_ready (app->discovery, &error)) {
+		artemis_api_write_error_status (writer, error);
+		artemis_json_writer_member_null (writer, "services");
+	} else {
+		services = artemis_versioned_cache_get_services (app->versioned_cache, &version);
+		artemis_codec_write_success_status (writer);
+		artemis_json_writer_member (writer, "services");
+		artemis_json_writer_begin_array (writer);
+		for (guint i = 0; i < services->len; i++)
+			artemis_codec_write_service (writer, g_ptr_array_index (services, i));
+		artemis_json_writer_end_array (writer);
+	}
+	artemis_json_writer_member_int (writer, "version", version);
+	artemis_json_writer_end_object (writer);
+	artemis_request_reply_writer (request, writer);
+}
+
+static void
+write_delta (ArtemisJsonWriter *writer, GPtrArray *delta)
+{
+	artemis_json_writer_begin_object (writer);
+	for (guint i = 0; i < delta->len; i++) {
+		ArtemisServiceDelta *service_delta = g_ptr_array_index (delta, i);
+
+		artemis_json_writer_member (writer, service_delta->service_id);
+		artemis_json_writer_begin_array (writer);
+		for (guint j = 0; j < service_delta->changes->len; j++)
+			artemis_codec_write_change (writer, g_ptr_array_index (service_delta->changes, j));
+		artemis_json_writer_end_array (writer);
+	}
+	artemis_json_writer_end_object (writer);
+}
+
+static void
+on_services_delta (ArtemisRequest *request, gpointer user_data)
+{
+	ArtemisApp *app = user_data;
+	g_autoptr (ArtemisSimpleRequest) decoded = NULL;
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GPtrArray) delta = NULL;
+	ArtemisJsonWriter *writer;
+	gint64 new_version = 0;
+
+	decoded = artemis_codec_decode_simple_request (request->body, request->body_len, &error);
+	if (decoded == NULL) {
+		artemis_api_reply_bad_body (request, error);
+		return;
+	}
+	if (artemis_discovery_check_ready (app->discovery, &error))
+		delta = artemis_versioned_cache_get_delta (app->versioned_cache, decoded->version, &new_version);
+
+	writer = artemis_json_writer_new (4096);
+	artemis_json_writer_begin_object (writer);
+	artemis_json_writer_member (writer, "delta");
+	if (delta != NULL)
+		write_delta (writer, delta);
+	else
+		artemis_json_writer_null (writer);
+	artemis_json_writer_member (writer, "responseStatus");
+	if (error != NULL)
+		artemis_api_write_error_status (writer, error);
+	else if (delta == NULL)
+		artemis_codec_write_response_status (writer, "data-not-found", "Delta is not found.");
+	else
+		artemis_codec_write_success_status (writer);
+	artemis_json_writer_member_int (writer, "version", delta != NULL ? new_version : 0);
+	artemis_json_writer_end_object (writer);
+	artemis_request_reply_writer (request, writer);
+}
+
+void
+artemis_api_discovery_add_routes (ArtemisApp *app)
+{
+	ArtemisServer *server = app->server;
+
+	artemis_server_add_route (server, "/api/discovery/lookup.json", ARTEMIS_METHOD_POST, on_lookup, app);
+	artemis_server_add_route (server, "/api/discovery/service.json", ARTEMIS_METHOD_POST | ARTEMIS_METHOD_GET,
+				  on_service, app);
+	artemis_server_add_route (server, "/api/discovery/services.json", ARTEMIS_METHOD_POST | ARTEMIS_METHOD_GET,
+				  on_services, app);
+	artemis_server_add_route (server, "/api/discovery/services-delta.json", ARTEMIS_METHOD_POST,
+				  on_services_delta, app);
+}

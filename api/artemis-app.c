@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+
+#include <ifaddrs.h>
+#include <string.h>
+#include <net/if.h>
+#include <netinet/in.h>
+
+#include "artemis-app.h"
+
+/* The first non-loopback IPv4 address of this host, or 127.0.0.1. */
+static char *
+guess_host_address (void)
+{
+	struct ifaddrs *addrs = NULL;
+	char *result = NULL;
+
+	if (getifaddrs (&addrs) != 0)
+		return g_strdup ("127.0.0.1");
+	for (struct ifaddrs *a = addrs; a != NULL && result == NULL; a = a->ifa_next) {
+		g_autoptr (GSocketAddress) address = NULL;
+
+		if (a->ifa_addr == NULL || a->ifa_addr->sa_family != AF_INET || (a->ifa_flags & IFF_LOOPBACK) != 0)
+			continue;
+		address = g_socket_address_new_from_native (a->ifa_addr, sizeof (struct sockaddr_in));
+		if (address != NULL)
+			result = g_inet_address_to_string (
+				g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
+	}
+	freeifaddrs (addrs);
+	return result != NULL ? result : g_strdup ("127.0.0.1");
+}
+
+static char *
+derive_node_url (const ArtemisConfig *config, guint port)
+{
+	g_autofree char *host = NULL;
+	g_autofree char *context = g_strstrip (g_strdup (config->context_path));
+
+	if (config->node_url != NULL && *config->node_url != '\0')
+		return g_strdup (config->node_url);
+	host = (config->bind_address != NULL && *config->bind_address != '\0' &&
+		g_strcmp0 (config->bind_address, "0.0.0.0") != 0 && g_strcmp0 (config->bind_address, "::") != 0)
+		       ? g_strdup (config->bind_address)
+		       : guess_host_address ();
+	while (*context == '/')
+		memmove (context, context + 1, strlen (context));
+	if (*context == '\0')
+		return g_strdup_printf ("http://%s:%u/", host, port);
+	return g_strdup_printf ("http://%s:%u/%s%s", host, port, context,
+				g_str_has_suffix (context, "/") ? "" : "/");
+}
+
+/*
+ * Loads the plugins the configuration enables and puts them to work: the
+ * filters into the discovery chain in the configured order, the strategies
+ * into the router. Bad plugins are logged and left out.
+ */
+static void
+load_plugins (ArtemisApp *app)
+{
+	const ArtemisConfig *config = app->config;
+	g_autoptr (GPtrArray) filters = NULL;
+	g_autoptr (GPtrArray) strategies = NULL;
+
+	app->plugins = artemis_plugin_loader_new_for_config (config);
+	artemis_plugin_loader_scan (app->plugins);
+	artemis_plugin_loader_setup (app->plugins, config->plugin_settings);
+
+	filters = artemis_plugin_loader_get_filter_chain (app->plugins,
+							 (const char *const *) config->plugins_filters);
+	for (guint i = 0; i < filters->len; i++)
+		artemis_discovery_add_filter (app->discovery, g_ptr_array_index (filters, i));
+	strategies = artemis_plugin_loader_get_plugins_of_kind (app->plugins, ARTEMIS_PLUGIN_KIND_ROUTE_STRATEGY);
+	for (guint i = 0; i < strategies->len; i++)
+		artemis_router_add_strategy (app->router, g_ptr_array_index (strategies, i));
+}
+
+ArtemisApp *
+artemis_app_new (ArtemisConfig *config)
+{
+	ArtemisApp *app = g_new0 (ArtemisApp, 1);
+	g_autofree char *url = derive_node_url (config, config->port);
+
+	app->config = config;
+	app->change_log = artemis_change_log_new (config->change_buffer_size);
+	app->node = artemis_node_new (config, url);
+	app->registry = artemis_registry_new (config, app->node, app->change_log);
+	app->discovery = artemis_discovery_new (app->registry);
+	app->versioned_cache = artemis_versioned_cache_new (app->discovery, config);
+	app->router = artemis_router_new (app->discovery, config->default_route_strategy);
+	load_plugins (app);
+	app->server = artemis_server_new (config->context_path, config->max_body_size);
+	artemis_api_registry_add_routes (app);
+	artemis_api_discovery_add_routes (app);
+	artemis_api_status_add_routes (app);
+	artemis_api_route_add_routes (app);
+	return app;
+}
+
+void
+artemis_app_free (ArtemisApp *app)
+{
+	if (app == NULL)
+		return;
+	g_clear_object (&app->server);
+	g_clear_object (&app->router);
+	g_clear_object (&app->plugins);
+	g_clear_object (&app->versioned_cache);
+	g_clear_object (&app->discovery);
+	g_clear_object (&app->registry);
+	g_clear_object (&app->node);
+	g_clear_object (&app->change_log);
+	artemis_config_free (app->config);
+	g_free (app);
+}
+
+gboolean
+artemis_app_start (ArtemisApp *app, GError **error)
+{
+	guint port;
+
+	if (!artemis_server_listen (app->server, app->config->bind_address, app->config->port, error))
+		return FALSE;
+	/* With port 0 the node URL is only known now. */
+	port = artemis_server_get_port (app->server);
+	if (port != app->config->port) {
+		g_autofree char *url = derive_node_url (app->config, port);
+
+		artemis_node_set_url (app->node, url);
+	}
+	artemis_registry_start (app->registry);
+	artemis_versioned_cache_start (app->versioned_cache);
+	return TRUE;
+}
+
+char *
+artemis_app_get_base_url (ArtemisApp *app)
+{
+	return g_strdup (artemis_node_get_url (app->node));
+}

@@ -1,0 +1,663 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+
+#include <string.h>
+
+#include "artemis-codec.h"
+#include "artemis-error.h"
+
+/* ---- encoders ---------------------------------------------------------- */
+
+static const char *
+status_for_error_code (const char *error_code)
+{
+	if (g_str_equal (error_code, ARTEMIS_ERROR_CODE_SUCCESS))
+		return "success";
+	if (g_str_equal (error_code, ARTEMIS_ERROR_CODE_PARTIAL_FAIL))
+		return "partial_fail";
+	return "fail";
+}
+
+void
+artemis_codec_write_response_status (ArtemisJsonWriter *writer, const char *error_code, const char *message)
+{
+	artemis_json_writer_begin_object (writer);
+	artemis_json_writer_member_string (writer, "errorCode", error_code);
+	artemis_json_writer_member_string (writer, "message", message);
+	artemis_json_writer_member_string (writer, "status", status_for_error_code (error_code));
+	artemis_json_writer_end_object (writer);
+}
+
+void
+artemis_codec_write_success_status (ArtemisJsonWriter *writer)
+{
+	artemis_codec_write_response_status (writer, ARTEMIS_ERROR_CODE_SUCCESS, "");
+}
+
+static void
+write_instance_metadata (ArtemisJsonWriter *writer, const ArtemisInstance *instance)
+{
+	if (!artemis_instance_has_metadata (instance)) {
+		artemis_json_writer_null (writer);
+		return;
+	}
+	artemis_json_writer_begin_object (writer);
+	for (guint i = 0; i < artemis_instance_get_n_metadata (instance); i++) {
+		artemis_json_writer_member (writer, artemis_instance_get_metadata_key (instance, i));
+		artemis_json_writer_string (writer, artemis_instance_get_metadata_value (instance, i));
+	}
+	artemis_json_writer_end_object (writer);
+}
+
+static void
+write_field (ArtemisJsonWriter *writer, const char *name, const ArtemisInstance *instance,
+	     ArtemisInstanceField field)
+{
+	artemis_json_writer_member_string (writer, name, artemis_instance_get (instance, field));
+}
+
+void
+artemis_codec_write_instance (ArtemisJsonWriter *writer, const ArtemisInstance *instance)
+{
+	artemis_json_writer_begin_object (writer);
+	write_field (writer, "groupId", instance, ARTEMIS_INSTANCE_GROUP_ID);
+	write_field (writer, "healthCheckUrl", instance, ARTEMIS_INSTANCE_HEALTH_CHECK_URL);
+	write_field (writer, "instanceId", instance, ARTEMIS_INSTANCE_INSTANCE_ID);
+	write_field (writer, "ip", instance, ARTEMIS_INSTANCE_IP);
+	write_field (writer, "machineName", instance, ARTEMIS_INSTANCE_MACHINE_NAME);
+	artemis_json_writer_member (writer, "metadata");
+	write_instance_metadata (writer, instance);
+	artemis_json_writer_member_int (writer, "port", artemis_instance_get_port (instance));
+	write_field (writer, "protocol", instance, ARTEMIS_INSTANCE_PROTOCOL);
+	write_field (writer, "regionId", instance, ARTEMIS_INSTANCE_REGION_ID);
+	write_field (writer, "serviceId", instance, ARTEMIS_INSTANCE_SERVICE_ID);
+	write_field (writer, "status", instance, ARTEMIS_INSTANCE_STATUS);
+	write_field (writer, "url", instance, ARTEMIS_INSTANCE_URL);
+	write_field (writer, "zoneId", instance, ARTEMIS_INSTANCE_ZONE_ID);
+	artemis_json_writer_end_object (writer);
+}
+
+void
+artemis_codec_write_instances (ArtemisJsonWriter *writer, GPtrArray *instances)
+{
+	if (instances == NULL) {
+		artemis_json_writer_null (writer);
+		return;
+	}
+	artemis_json_writer_begin_array (writer);
+	for (guint i = 0; i < instances->len; i++) {
+		const ArtemisInstance *instance = g_ptr_array_index (instances, i);
+
+		if (instance != NULL)
+			artemis_codec_write_instance (writer, instance);
+		else
+			artemis_json_writer_null (writer);
+	}
+	artemis_json_writer_end_array (writer);
+}
+
+void
+artemis_codec_write_string_pairs (ArtemisJsonWriter *writer, GPtrArray *pairs)
+{
+	if (pairs == NULL) {
+		artemis_json_writer_null (writer);
+		return;
+	}
+	artemis_json_writer_begin_object (writer);
+	for (guint i = 0; i + 1 < pairs->len; i += 2) {
+		artemis_json_writer_member (writer, g_ptr_array_index (pairs, i));
+		artemis_json_writer_string (writer, g_ptr_array_index (pairs, i + 1));
+	}
+	artemis_json_writer_end_object (writer);
+}
+
+static void
+write_strings (ArtemisJsonWriter *writer, GPtrArray *strings)
+{
+	if (strings == NULL) {
+		artemis_json_writer_null (writer);
+		return;
+	}
+	artemis_json_writer_begin_array (writer);
+	for (guint i = 0; i < strings->len; i++)
+		artemis_json_writer_string (writer, g_ptr_array_index (strings, i));
+	artemis_json_writer_end_array (writer);
+}
+
+static void
+write_service_group (ArtemisJsonWriter *writer, const ArtemisServiceGroup *group)
+{
+	artemis_json_writer_begin_object (writer);
+	artemis_json_writer_member_string (writer, "groupKey", group->group_key);
+	artemis_json_writer_member (writer, "instanceIds");
+	write_strings (writer, group->instance_ids);
+	artemis_json_writer_member (writer, "instances");
+	artemis_codec_write_instances (writer, group->instances);
+	artemis_json_writer_member (writer, "metadata");
+	artemis_codec_write_string_pairs (writer, group->metadata);
+	if (group->has_weight)
+		artemis_json_writer_member_int (writer, "weight", group->weight);
+	else
+		artemis_json_writer_member_null (writer, "weight");
+	artemis_json_writer_end_object (writer);
+}
+
+static void
+write_route_rules (ArtemisJsonWriter *writer, GPtrArray *rules)
+{
+	if (rules == NULL) {
+		artemis_json_writer_null (writer);
+		return;
+	}
+	artemis_json_writer_begin_array (writer);
+	for (guint i = 0; i < rules->len; i++) {
+		const ArtemisRouteRule *rule = g_ptr_array_index (rules, i);
+
+		artemis_json_writer_begin_object (writer);
+		artemis_json_writer_member (writer, "groups");
+		artemis_json_writer_begin_array (writer);
+		for (guint j = 0; j < rule->groups->len; j++)
+			write_service_group (writer, g_ptr_array_index (rule->groups, j));
+		artemis_json_writer_end_array (writer);
+		artemis_json_writer_member_string (writer, "routeId", rule->route_id);
+		artemis_json_writer_member_string (writer, "strategy", rule->strategy);
+		artemis_json_writer_end_object (writer);
+	}
+	artemis_json_writer_end_array (writer);
+}
+
+void
+artemis_codec_write_service (ArtemisJsonWriter *writer, const ArtemisService *service)
+{
+	artemis_json_writer_begin_object (writer);
+	artemis_json_writer_member (writer, "instances");
+	artemis_codec_write_instances (writer, service->instances);
+	artemis_json_writer_member (writer, "logicInstances");
+	artemis_codec_write_instances (writer, service->logic_instances);
+	artemis_json_writer_member_null (writer, "metadata");
+	artemis_json_writer_member (writer, "routeRules");
+	write_route_rules (writer, service->route_rules);
+	artemis_json_writer_member_string (writer, "serviceId", service->service_id);
+	artemis_json_writer_end_object (writer);
+}
+
+void
+artemis_codec_write_change (ArtemisJsonWriter *writer, const ArtemisChange *change)
+{
+	artemis_json_writer_begin_object (writer);
+	artemis_json_writer_member_int (writer, "changeTime", change->time_ms);
+	artemis_json_writer_member_string (writer, "changeType", artemis_change_type_to_string (change->type));
+	artemis_json_writer_member (writer, "instance");
+	artemis_codec_write_instance (writer, change->instance);
+	artemis_json_writer_end_object (writer);
+}
+
+void
+artemis_codec_write_failed_instances (ArtemisJsonWriter *writer, GPtrArray *failed)
+{
+	if (failed == NULL || failed->len == 0) {
+		artemis_json_writer_null (writer);
+		return;
+	}
+	artemis_json_writer_begin_array (writer);
+	for (guint i = 0; i < failed->len; i++) {
+		const ArtemisFailedInstance *failure = g_ptr_array_index (failed, i);
+
+		artemis_json_writer_begin_object (writer);
+		artemis_json_writer_member_string (writer, "errorCode", failure->error_code);
+		artemis_json_writer_member_string (writer, "errorMessage", failure->message);
+		artemis_json_writer_member (writer, "instance");
+		artemis_codec_write_instance (writer, failure->instance);
+		artemis_json_writer_end_object (writer);
+	}
+	artemis_json_writer_end_array (writer);
+}
+
+/* ---- decoders ---------------------------------------------------------- */
+
+/* Moves to the next member: FALSE at the closing brace or on error (*failed). */
+static gboolean
+next_member (ArtemisJsonScanner *scanner, gboolean *failed, GError **error)
+{
+	gboolean more = FALSE;
+
+	*failed = !artemis_json_scanner_next_member (scanner, &more, error);
+	return !*failed && more;
+}
+
+static gboolean
+next_element (ArtemisJsonScanner *scanner, gboolean *failed, GError **error)
+{
+	gboolean more = FALSE;
+
+	*failed = !artemis_json_scanner_next_element (scanner, &more, error);
+	return !*failed && more;
+}
+
+/* A string field; an embedded NUL (from \u0000) would be silently cut, so refuse it. */
+static gboolean
+read_text (ArtemisJsonScanner *scanner, char **value, GError **error)
+{
+	g_autofree char *text = NULL;
+	gsize len = 0;
+
+	if (!artemis_json_scanner_read_string_len (scanner, &text, &len, error))
+		return FALSE;
+	if (text != NULL && strlen (text) != len) {
+		g_set_error_literal (error, ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST,
+				     "strings must not contain NUL characters");
+		return FALSE;
+	}
+	*value = g_steal_pointer (&text);
+	return TRUE;
+}
+
+static gboolean
+read_string_pairs (ArtemisJsonScanner *scanner, GPtrArray **pairs, GError **error)
+{
+	g_autoptr (GPtrArray) result = NULL;
+	gboolean is_null, failed;
+
+	if (!artemis_json_scanner_begin_object (scanner, &is_null, error))
+		return FALSE;
+	if (is_null) {
+		*pairs = NULL;
+		return TRUE;
+	}
+	result = g_ptr_array_new_with_free_func (g_free);
+	while (next_member (scanner, &failed, error)) {
+		g_autofree char *value = NULL;
+
+		if (!read_text (scanner, &value, error))
+			return FALSE;
+		g_ptr_array_add (result, g_strdup (artemis_json_scanner_get_name (scanner)));
+		g_ptr_array_add (result, g_steal_pointer (&value));
+	}
+	if (failed)
+		return FALSE;
+	*pairs = g_steal_pointer (&result);
+	return TRUE;
+}
+
+static gboolean
+read_instance_metadata (ArtemisJsonScanner *scanner, ArtemisInstanceBuilder *builder, GError **error)
+{
+	gboolean is_null, failed;
+
+	if (!artemis_json_scanner_begin_object (scanner, &is_null, error))
+		return FALSE;
+	if (is_null)
+		return TRUE;
+	artemis_instance_builder_begin_metadata (builder);
+	while (next_member (scanner, &failed, error)) {
+		char *value = NULL;
+
+		if (!read_text (scanner, &value, error))
+			return FALSE;
+		artemis_instance_builder_take_metadata (builder, g_strdup (artemis_json_scanner_get_name (scanner)),
+							value);
+	}
+	return !failed;
+}
+
+/* Member names of an instance; the others are `port` and `metadata`. */
+#define FIELD(name, field) { name, sizeof (name) - 1, field }
+static const struct {
+	const char *name;
+	gsize len;
+	ArtemisInstanceField field;
+} instance_fields[] = {
+	FIELD ("groupId", ARTEMIS_INSTANCE_GROUP_ID),
+	FIELD ("healthCheckUrl", ARTEMIS_INSTANCE_HEALTH_CHECK_URL),
+	FIELD ("instanceId", ARTEMIS_INSTANCE_INSTANCE_ID),
+	FIELD ("ip", ARTEMIS_INSTANCE_IP),
+	FIELD ("machineName", ARTEMIS_INSTANCE_MACHINE_NAME),
+	FIELD ("protocol", ARTEMIS_INSTANCE_PROTOCOL),
+	FIELD ("regionId", ARTEMIS_INSTANCE_REGION_ID),
+	FIELD ("serviceId", ARTEMIS_INSTANCE_SERVICE_ID),
+	FIELD ("status", ARTEMIS_INSTANCE_STATUS),
+	FIELD ("url", ARTEMIS_INSTANCE_URL),
+	FIELD ("zoneId", ARTEMIS_INSTANCE_ZONE_ID),
+};
+#undef FIELD
+
+/* The index in instance_fields of the member named @name (any case), or -1. */
+static int
+find_instance_field (const char *name, gsize len)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS (instance_fields); i++) {
+		if (instance_fields[i].len == len && g_ascii_strncasecmp (name, instance_fields[i].name, len) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/* Names the field a decode error is about; returns @ok. */
+static gboolean
+name_field (gboolean ok, GError **error, const char *field)
+{
+	if (!ok)
+		g_prefix_error (error, "%s: ", field);
+	return ok;
+}
+
+static gboolean
+read_instance_member (ArtemisJsonScanner *scanner, ArtemisInstanceBuilder *builder, GError **error)
+{
+	gsize len;
+	const char *name = artemis_json_scanner_peek_name (scanner, &len);
+	int index = find_instance_field (name, len);
+
+	if (index >= 0) {
+		char *value = NULL;
+
+		if (!name_field (read_text (scanner, &value, error), error, instance_fields[index].name))
+			return FALSE;
+		artemis_instance_builder_take (builder, instance_fields[index].field, value);
+		return TRUE;
+	}
+	if (artemis_json_scanner_name_is (scanner, "port")) {
+		gint port;
+
+		if (!name_field (artemis_json_scanner_read_int (scanner, G_MININT32, G_MAXINT32, &port, error), error,
+				 "port"))
+			return FALSE;
+		artemis_instance_builder_set_port (builder, port);
+		return TRUE;
+	}
+	if (artemis_json_scanner_name_is (scanner, "metadata"))
+		return name_field (read_instance_metadata (scanner, builder, error), error, "metadata");
+	return artemis_json_scanner_skip_value (scanner, error);
+}
+
+gboolean
+artemis_codec_read_instance (ArtemisJsonScanner *scanner, ArtemisInstanceBuilder *builder,
+			     ArtemisInstance **instance, GError **error)
+{
+	gboolean is_null, failed;
+
+	artemis_instance_builder_reset (builder);
+	if (!artemis_json_scanner_begin_object (scanner, &is_null, error))
+		return FALSE;
+	if (is_null) {
+		*instance = NULL;
+		return TRUE;
+	}
+	while (next_member (scanner, &failed, error)) {
+		if (!read_instance_member (scanner, builder, error))
+			return FALSE;
+	}
+	if (failed)
+		return FALSE;
+	*instance = artemis_instance_builder_end (builder);
+	return TRUE;
+}
+
+static gboolean
+read_instance_array (ArtemisJsonScanner *scanner, GPtrArray **instances, GError **error)
+{
+	g_autoptr (ArtemisInstanceBuilder) builder = artemis_instance_builder_new ();
+	g_autoptr (GPtrArray) result = NULL;
+	gboolean is_null, failed;
+
+	if (!artemis_json_scanner_begin_array (scanner, &is_null, error))
+		return FALSE;
+	if (is_null) {
+		*instances = NULL;
+		return TRUE;
+	}
+	result = artemis_instance_array_new (16);
+	while (next_element (scanner, &failed, error)) {
+		ArtemisInstance *instance = NULL;
+
+		if (!artemis_codec_read_instance (scanner, builder, &instance, error))
+			return FALSE;
+		/* NULL elements are kept: the registry skips them (spec §5.2). */
+		g_ptr_array_add (result, instance);
+	}
+	if (failed)
+		return FALSE;
+	*instances = g_steal_pointer (&result);
+	return TRUE;
+}
+
+/* Begins the top-level request object; a literal null is a bad request (HTTP 400). */
+static ArtemisJsonScanner *
+begin_request (const char *data, gsize len, GError **error)
+{
+	g_autoptr (ArtemisJsonScanner) scanner = artemis_json_scanner_new (data, len);
+	gboolean is_null;
+
+	if (!artemis_json_scanner_begin_object (scanner, &is_null, error))
+		return NULL;
+	if (is_null) {
+		g_set_error_literal (error, ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST, "request is null");
+		return NULL;
+	}
+	return g_steal_pointer (&scanner);
+}
+
+
+gboolean
+artemis_codec_decode_instances_request (const char *data, gsize len, GPtrArray **instances, GError **error)
+{
+	g_autoptr (ArtemisJsonScanner) scanner = begin_request (data, len, error);
+	g_autoptr (GPtrArray) result = NULL;
+	gboolean failed;
+
+	if (scanner == NULL)
+		return FALSE;
+	while (next_member (scanner, &failed, error)) {
+		gboolean ok;
+
+		if (artemis_json_scanner_name_is (scanner, "instances")) {
+			g_clear_pointer (&result, g_ptr_array_unref);
+			ok = name_field (read_instance_array (scanner, &result, error), error, "instances");
+		} else {
+			ok = artemis_json_scanner_skip_value (scanner, error);
+		}
+		if (!ok)
+			return FALSE;
+	}
+	if (failed)
+		return FALSE;
+	if (!artemis_json_scanner_finish (scanner, error))
+		return FALSE;
+	*instances = g_steal_pointer (&result);
+	return TRUE;
+}
+
+/* Reads a string member over a possibly set *@value (a repeated member). */
+static gboolean
+read_text_member (ArtemisJsonScanner *scanner, char **value, GError **error)
+{
+	g_clear_pointer (value, g_free);
+	return read_text (scanner, value, error);
+}
+
+gboolean
+artemis_codec_read_discovery_config (ArtemisJsonScanner *scanner, ArtemisDiscoveryConfig **config,
+				     GError **error)
+{
+	g_autoptr (ArtemisDiscoveryConfig) result = NULL;
+	gboolean is_null, failed;
+
+	if (!artemis_json_scanner_begin_object (scanner, &is_null, error))
+		return FALSE;
+	if (is_null) {
+		*config = NULL;
+		return TRUE;
+	}
+	result = artemis_discovery_config_new (NULL);
+	while (next_member (scanner, &failed, error)) {
+		gboolean ok;
+
+		if (artemis_json_scanner_name_is (scanner, "serviceId"))
+			ok = name_field (read_text_member (scanner, &result->service_id, error), error, "serviceId");
+		else if (artemis_json_scanner_name_is (scanner, "regionId"))
+			ok = name_field (read_text_member (scanner, &result->region_id, error), error, "regionId");
+		else if (artemis_json_scanner_name_is (scanner, "zoneId"))
+			ok = name_field (read_text_member (scanner, &result->zone_id, error), error, "zoneId");
+		else if (artemis_json_scanner_name_is (scanner, "discoveryData")) {
+			g_clear_pointer (&result->discovery_data, g_ptr_array_unref);
+			ok = name_field (read_string_pairs (scanner, &result->discovery_data, error), error,
+					 "discoveryData");
+		} else
+			ok = artemis_json_scanner_skip_value (scanner, error);
+		if (!ok)
+			return FALSE;
+	}
+	if (failed)
+		return FALSE;
+	*config = g_steal_pointer (&result);
+	return TRUE;
+}
+
+static gboolean
+read_discovery_configs (ArtemisJsonScanner *scanner, GPtrArray **configs, GError **error)
+{
+	g_autoptr (GPtrArray) result = NULL;
+	gboolean is_null, failed;
+
+	if (!artemis_json_scanner_begin_array (scanner, &is_null, error))
+		return FALSE;
+	if (is_null) {
+		*configs = NULL;
+		return TRUE;
+	}
+	result = g_ptr_array_new_with_free_func ((GDestroyNotify) artemis_discovery_config_free);
+	while (next_element (scanner, &failed, error)) {
+		ArtemisDiscoveryConfig *config = NULL;
+
+		if (!artemis_codec_read_discovery_config (scanner, &config, error))
+			return FALSE;
+		g_ptr_array_add (result, config);
+	}
+	if (failed)
+		return FALSE;
+	*configs = g_steal_pointer (&result);
+	return TRUE;
+}
+
+void
+artemis_lookup_request_free (ArtemisLookupRequest *request)
+{
+	if (request == NULL)
+		return;
+	g_clear_pointer (&request->configs, g_ptr_array_unref);
+	g_free (request->region_id);
+	g_free (request->zone_id);
+	g_free (request);
+}
+
+ArtemisLookupRequest *
+artemis_codec_decode_lookup_request (const char *data, gsize len, GError **error)
+{
+	g_autoptr (ArtemisJsonScanner) scanner = begin_request (data, len, error);
+	g_autoptr (ArtemisLookupRequest) request = g_new0 (ArtemisLookupRequest, 1);
+	gboolean failed;
+
+	if (scanner == NULL)
+		return NULL;
+	while (next_member (scanner, &failed, error)) {
+		gboolean ok;
+
+		if (artemis_json_scanner_name_is (scanner, "discoveryConfigs")) {
+			g_clear_pointer (&request->configs, g_ptr_array_unref);
+			ok = name_field (read_discovery_configs (scanner, &request->configs, error), error,
+					 "discoveryConfigs");
+		} else if (artemis_json_scanner_name_is (scanner, "regionId"))
+			ok = name_field (read_text_member (scanner, &request->region_id, error), error, "regionId");
+		else if (artemis_json_scanner_name_is (scanner, "zoneId"))
+			ok = name_field (read_text_member (scanner, &request->zone_id, error), error, "zoneId");
+		else
+			ok = artemis_json_scanner_skip_value (scanner, error);
+		if (!ok)
+			return NULL;
+	}
+	if (failed)
+		return NULL;
+	if (!artemis_json_scanner_finish (scanner, error))
+		return NULL;
+	return g_steal_pointer (&request);
+}
+
+void
+artemis_simple_request_free (ArtemisSimpleRequest *request)
+{
+	if (request == NULL)
+		return;
+	artemis_discovery_config_free (request->discovery_config);
+	g_free (request->region_id);
+	g_free (request->zone_id);
+	g_clear_pointer (&request->service_ids, g_ptr_array_unref);
+	g_free (request);
+}
+
+static gboolean
+read_string_array (ArtemisJsonScanner *scanner, GPtrArray **strings, GError **error)
+{
+	g_autoptr (GPtrArray) result = NULL;
+	gboolean is_null, failed;
+
+	if (!artemis_json_scanner_begin_array (scanner, &is_null, error))
+		return FALSE;
+	if (is_null) {
+		*strings = NULL;
+		return TRUE;
+	}
+	result = g_ptr_array_new_with_free_func (g_free);
+	while (next_element (scanner, &failed, error)) {
+		char *value = NULL;
+
+		if (!read_text (scanner, &value, error))
+			return FALSE;
+		g_ptr_array_add (result, value);
+	}
+	if (failed)
+		return FALSE;
+	*strings = g_steal_pointer (&result);
+	return TRUE;
+}
+
+static gboolean
+read_simple_member (ArtemisJsonScanner *scanner, ArtemisSimpleRequest *request, GError **error)
+{
+	if (artemis_json_scanner_name_is (scanner, "regionId"))
+		return name_field (read_text_member (scanner, &request->region_id, error), error, "regionId");
+	if (artemis_json_scanner_name_is (scanner, "zoneId"))
+		return name_field (read_text_member (scanner, &request->zone_id, error), error, "zoneId");
+	if (artemis_json_scanner_name_is (scanner, "version"))
+		return name_field (artemis_json_scanner_read_int64 (scanner, &request->version, error), error,
+				   "version");
+	if (artemis_json_scanner_name_is (scanner, "discoveryConfig")) {
+		g_clear_pointer (&request->discovery_config, artemis_discovery_config_free);
+		return name_field (artemis_codec_read_discovery_config (scanner, &request->discovery_config, error),
+				   error, "discoveryConfig");
+	}
+	if (artemis_json_scanner_name_is (scanner, "serviceIds")) {
+		g_clear_pointer (&request->service_ids, g_ptr_array_unref);
+		return name_field (read_string_array (scanner, &request->service_ids, error), error, "serviceIds");
+	}
+	return artemis_json_scanner_skip_value (scanner, error);
+}
+
+ArtemisSimpleRequest *
+artemis_codec_decode_simple_request (const char *data, gsize len, GError **error)
+{
+	g_autoptr (ArtemisJsonScanner) scanner = begin_request (data, len, error);
+	g_autoptr (ArtemisSimpleRequest) request = g_new0 (ArtemisSimpleRequest, 1);
+	gboolean failed;
+
+	if (scanner == NULL)
+		return NULL;
+	while (next_member (scanner, &failed, error)) {
+		if (!read_simple_member (scanner, request, error))
+			return NULL;
+	}
+	if (failed)
+		return NULL;
+	if (!artemis_json_scanner_finish (scanner, error))
+		return NULL;
+	return g_steal_pointer (&request);
+}

@@ -1,0 +1,420 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "artemis-config.h"
+#include "artemis-error.h"
+
+typedef enum {
+	KEY_INT,
+	KEY_BOOL,
+	KEY_STRING,
+	KEY_STRV,
+} KeyType;
+
+typedef struct {
+	const char *group;
+	const char *name;
+	KeyType type;
+	gsize offset;
+	gint64 default_int; /* also the boolean default */
+	const char *default_string;
+	gint64 min;
+	gint64 max;
+	const char *java_property;
+	const char *description;
+} ConfigKey;
+
+#define OFS(field) G_STRUCT_OFFSET (ArtemisConfig, field)
+#define INT_KEY(group, name, field, def, min, max, java, desc) \
+	{ group, name, KEY_INT, OFS (field), def, NULL, min, max, java, desc }
+#define BOOL_KEY(group, name, field, def, java, desc) \
+	{ group, name, KEY_BOOL, OFS (field), def, NULL, 0, 1, java, desc }
+#define STRING_KEY(group, name, field, def, java, desc) \
+	{ group, name, KEY_STRING, OFS (field), 0, def, 0, 0, java, desc }
+
+#define JAVA_POOL(pool, suffix) "artemis.service.registry." pool ".lease-manager." suffix
+#define LEASE_KEYS(group, field, pool, ttl, init_delay, interval, window)                                    \
+	INT_KEY (group, "ttl", field.ttl_ms, ttl, 1000, 604800000, JAVA_POOL (pool, "lease.ttl"),            \
+		 "Lease time-to-live in ms; a lease not renewed for this long expires."),                    \
+	INT_KEY (group, "clean-init-delay", field.clean_init_delay_ms, init_delay, 0, 10000,                 \
+		 JAVA_POOL (pool, "clean-task.init-delay"), "Delay before the first expiry sweep, in ms."),  \
+	INT_KEY (group, "clean-interval", field.clean_interval_ms, interval, 100, 5000,                     \
+		 JAVA_POOL (pool, "clean-task.run-interval"), "Period of the expiry sweep, in ms."),         \
+	BOOL_KEY (group, "safe-check-enabled", field.safe_check_enabled, TRUE,                              \
+		  JAVA_POOL (pool, "lease-update-safe-checker.enabled"),                                      \
+		  "Suspend expiry when the renewal rate collapses (self-preservation)."),                     \
+	INT_KEY (group, "safe-check-time-window", field.safe_check_time_window_ms, window, 10000, 300000,   \
+		 JAVA_POOL (pool, "lease-update-safe-checker.time-window"),                                  \
+		 "Window over which renewals are counted, in ms (whole seconds)."),                          \
+	INT_KEY (group, "safe-check-percentage-threshold", field.safe_check_percentage_threshold, 85, 50,   \
+		 100, JAVA_POOL (pool, "lease-update-safe-checker.percentage-threshold"),                     \
+		 "Unsafe when renewals fall below this percentage of the maximum seen."),                     \
+	INT_KEY (group, "safe-check-max-count-threshold", field.safe_check_max_count_threshold, 50, 0,      \
+		 1000000, JAVA_POOL (pool, "lease-update-safe-checker.max-count-threshold"),                  \
+		 "Renewals per window needed before the checker judges at all."),                             \
+	INT_KEY (group, "safe-check-max-count-reset-interval",                                               \
+		 field.safe_check_max_count_reset_interval_ms, 600000, 60000, 86400000,                       \
+		 JAVA_POOL (pool, "lease-update-safe-checker.max-count-reset-interval"),                      \
+		 "Age after which the maximum is re-baselined downwards, in ms."),                            \
+	INT_KEY (group, "safe-check-interval", field.safe_check_interval_ms, 1000, 100, 60000,              \
+		 JAVA_POOL (pool, "lease-update-safe-checker.dynamic-scheduled-thread.run-interval"),         \
+		 "Period of the safe check, in ms.")
+
+static const ConfigKey config_keys[] = {
+	STRING_KEY ("server", "bind", bind_address, "", NULL,
+		    "Address to listen on; empty listens on all addresses."),
+	INT_KEY ("server", "port", port, 8080, 0, 65535, "app.port", "TCP port of the HTTP and WebSocket API."),
+	STRING_KEY ("server", "context-path", context_path, "", "(servlet context path)",
+		    "Path prefix of every endpoint, e.g. /artemis-service."),
+	STRING_KEY ("server", "data-dir", data_dir, "", "(data-source.properties)",
+		    "Directory holding the database and other state; empty means $localstatedir/lib/artemis."),
+	{ "server", "plugin-dirs", KEY_STRV, OFS (plugin_dirs), 0, "", 0, 0, NULL,
+	  "Extra directories searched for plugins, separated by ';'." },
+	INT_KEY ("server", "max-body-size", max_body_size, 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024, NULL,
+		 "Largest request body accepted, in bytes (after decompression)."),
+
+	STRING_KEY ("deployment", "region-id", region_id, "default", "region.id", "Region this node serves."),
+	STRING_KEY ("deployment", "zone-id", zone_id, "default", "zone.id", "Zone this node serves."),
+	STRING_KEY ("deployment", "app-id", app_id, "artemis", "app.id", "Application id of this node."),
+	STRING_KEY ("deployment", "node-url", node_url, "", "artemis.service.cluster.nodes (own entry)",
+		    "URL peers and clients use for this node; empty derives it from the host and port."),
+
+	STRING_KEY ("cluster", "nodes", cluster_nodes, "", "artemis.service.cluster.nodes",
+		    "Cluster nodes as zone:url[,url][;zone:url...]."),
+	BOOL_KEY ("cluster", "force-up", force_up, TRUE, "artemis.service.cluster.node.status.force-up",
+		  "Start in the up state (needed by a single node)."),
+	BOOL_KEY ("cluster", "allow-registry-from-other-zone", allow_registry_from_other_zone, FALSE,
+		  "artemis.service.registry.allow-from-other-zone", "Accept instances of other zones."),
+	BOOL_KEY ("cluster", "allow-discovery-from-other-zone", allow_discovery_from_other_zone, FALSE,
+		  "artemis.service.discovery.allow-from-other-zone", "Serve discovery to callers of other zones."),
+
+	LEASE_KEYS ("lease", lease, "instance", 20000, 50, 100, 12000),
+	LEASE_KEYS ("legacy-lease", legacy_lease, "legacy-instance", 90000, 50, 1000, 60000),
+
+	INT_KEY ("discovery", "cache-count", cache_count, 3, 0, 10,
+		 "artemis.service.discovery.versioned-cache.cache-count",
+		 "Snapshot versions retained for services-delta."),
+	INT_KEY ("discovery", "cache-refresh-init-delay", cache_refresh_init_delay_ms, 60000, 0, 300000,
+		 "artemis.service.discovery.versioned-cache.cache-refresh.init-delay",
+		 "Delay before the first versioned snapshot, in ms."),
+	INT_KEY ("discovery", "cache-refresh-interval", cache_refresh_interval_ms, 30000, 1000, 300000,
+		 "artemis.service.discovery.versioned-cache.cache-refresh.interval",
+		 "Pause between versioned snapshots, in ms."),
+	STRING_KEY ("discovery", "default-route-strategy", default_route_strategy, "weighted-round-robin",
+		    "(client side: the strategy of RouteRules' default-route-rule)",
+		    "Strategy of the default route rule, used by /api/discovery/route.json."),
+
+	INT_KEY ("changes", "max-buffer-size", change_buffer_size, 10000, 1000, 1000000,
+		 "artemis.service.registry.data.instance-change.max-buffer-size",
+		 "Registry changes kept in memory for subscribers."),
+
+	{ "plugins", "enabled", KEY_STRV, OFS (plugins_enabled), 0, "", 0, 0, NULL,
+	  "Plugins to load by name (file name without .so), ';'-separated; empty loads all. "
+	  "Settings: [plugin NAME]." },
+	{ "plugins", "filters", KEY_STRV, OFS (plugins_filters), 0, "", 0, 0, NULL,
+	  "Discovery filters in running order, ';'-separated; NAME:LABEL is one more instance of NAME; "
+	  "empty runs all, by name." },
+};
+
+/* Groups `[plugin NAME]` hold one plugin's settings, which only the plugin knows. */
+#define PLUGIN_GROUP_PREFIX "plugin "
+
+static gpointer
+key_field (const ArtemisConfig *config, const ConfigKey *key)
+{
+	return G_STRUCT_MEMBER_P ((gpointer) config, key->offset);
+}
+
+static void
+set_default (ArtemisConfig *config, const ConfigKey *key)
+{
+	gpointer field = key_field (config, key);
+
+	switch (key->type) {
+	case KEY_INT:
+		*(gint64 *) field = key->default_int;
+		break;
+	case KEY_BOOL:
+		*(gboolean *) field = key->default_int != 0;
+		break;
+	case KEY_STRING:
+		g_free (*(char **) field);
+		*(char **) field = g_strdup (key->default_string);
+		break;
+	case KEY_STRV:
+		g_strfreev (*(char ***) field);
+		*(char ***) field = g_new0 (char *, 1);
+		break;
+	default:
+		g_assert_not_reached ();
+	}
+}
+
+ArtemisConfig *
+artemis_config_new (void)
+{
+	ArtemisConfig *config = g_new0 (ArtemisConfig, 1);
+
+	for (gsize i = 0; i < G_N_ELEMENTS (config_keys); i++)
+		set_default (config, &config_keys[i]);
+	config->plugin_settings = g_key_file_new ();
+	return config;
+}
+
+void
+artemis_config_free (ArtemisConfig *config)
+{
+	if (config == NULL)
+		return;
+	for (gsize i = 0; i < G_N_ELEMENTS (config_keys); i++) {
+		gpointer field = key_field (config, &config_keys[i]);
+
+		if (config_keys[i].type == KEY_STRING)
+			g_free (*(char **) field);
+		else if (config_keys[i].type == KEY_STRV)
+			g_strfreev (*(char ***) field);
+	}
+	g_key_file_unref (config->plugin_settings);
+	g_free (config->loaded_file);
+	g_free (config);
+}
+
+static const ConfigKey *
+find_key (const char *group, const char *name)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS (config_keys); i++) {
+		if (g_str_equal (config_keys[i].group, group) && g_str_equal (config_keys[i].name, name))
+			return &config_keys[i];
+	}
+	return NULL;
+}
+
+static gboolean
+parse_int (const ConfigKey *key, const char *text, gint64 *value, GError **error)
+{
+	g_autoptr (GError) local_error = NULL;
+	g_autofree char *trimmed = g_strstrip (g_strdup (text));
+
+	if (!g_ascii_string_to_signed (trimmed, 10, G_MININT64, G_MAXINT64, value, &local_error)) {
+		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_CONFIG,
+			     /* TRANSLATORS: [group] key: reason */
+			     _("[%s] %s: %s"), key->group, key->name, local_error->message);
+		return FALSE;
+	}
+	if (*value < key->min || *value > key->max) {
+		gint64 clamped = CLAMP (*value, key->min, key->max);
+
+		g_warning ("[%s] %s = %" G_GINT64_FORMAT " is outside %" G_GINT64_FORMAT "…%" G_GINT64_FORMAT
+			   ", using %" G_GINT64_FORMAT,
+			   key->group, key->name, *value, key->min, key->max, clamped);
+		*value = clamped;
+	}
+	return TRUE;
+}
+
+static gboolean
+parse_bool (const ConfigKey *key, const char *text, gboolean *value, GError **error)
+{
+	g_autofree char *trimmed = g_strstrip (g_strdup (text));
+
+	if (g_ascii_strcasecmp (trimmed, "true") == 0) {
+		*value = TRUE;
+		return TRUE;
+	}
+	if (g_ascii_strcasecmp (trimmed, "false") == 0) {
+		*value = FALSE;
+		return TRUE;
+	}
+	g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_CONFIG, _("[%s] %s: expected true or false, got “%s”"),
+		     key->group, key->name, trimmed);
+	return FALSE;
+}
+
+static char **
+parse_strv (const char *text)
+{
+	g_auto (GStrv) parts = g_strsplit (text, ";", -1);
+	g_autoptr (GPtrArray) items = g_ptr_array_new ();
+
+	for (guint i = 0; parts[i] != NULL; i++) {
+		char *item = g_strstrip (parts[i]);
+
+		if (*item != '\0')
+			g_ptr_array_add (items, g_strdup (item));
+	}
+	g_ptr_array_add (items, NULL);
+	return (char **) g_ptr_array_free (g_steal_pointer (&items), FALSE);
+}
+
+/* A blank value means "not set": the default applies (spec §13.1). */
+static gboolean
+apply_value (ArtemisConfig *config, const ConfigKey *key, const char *text, GError **error)
+{
+	gpointer field = key_field (config, key);
+	g_autofree char *trimmed = g_strstrip (g_strdup (text));
+
+	if (*trimmed == '\0') {
+		set_default (config, key);
+		return TRUE;
+	}
+	switch (key->type) {
+	case KEY_INT:
+		return parse_int (key, trimmed, field, error);
+	case KEY_BOOL:
+		return parse_bool (key, trimmed, field, error);
+	case KEY_STRING:
+		g_free (*(char **) field);
+		*(char **) field = g_steal_pointer (&trimmed);
+		return TRUE;
+	case KEY_STRV:
+		g_strfreev (*(char ***) field);
+		*(char ***) field = parse_strv (trimmed);
+		return TRUE;
+	default:
+		g_assert_not_reached ();
+	}
+}
+
+/* Copies a plugin's group as is: later files add to and override earlier ones. */
+static gboolean
+load_plugin_group (ArtemisConfig *config, GKeyFile *key_file, const char *group, GError **error)
+{
+	g_auto (GStrv) names = g_key_file_get_keys (key_file, group, NULL, error);
+
+	if (names == NULL)
+		return FALSE;
+	for (guint i = 0; names[i] != NULL; i++) {
+		g_autofree char *text = g_key_file_get_value (key_file, group, names[i], error);
+
+		if (text == NULL)
+			return FALSE;
+		g_key_file_set_value (config->plugin_settings, group, names[i], text);
+	}
+	return TRUE;
+}
+
+static gboolean
+load_group (ArtemisConfig *config, GKeyFile *key_file, const char *group, GError **error)
+{
+	g_auto (GStrv) names = NULL;
+
+	if (g_str_has_prefix (group, PLUGIN_GROUP_PREFIX))
+		return load_plugin_group (config, key_file, group, error);
+	names = g_key_file_get_keys (key_file, group, NULL, error);
+	if (names == NULL)
+		return FALSE;
+	for (guint i = 0; names[i] != NULL; i++) {
+		const ConfigKey *key = find_key (group, names[i]);
+		g_autofree char *text = NULL;
+
+		if (key == NULL) {
+			g_warning ("Ignoring unknown configuration key [%s] %s", group, names[i]);
+			continue;
+		}
+		text = g_key_file_get_value (key_file, group, names[i], error);
+		if (text == NULL || !apply_value (config, key, text, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+artemis_config_load_key_file (ArtemisConfig *config, GKeyFile *key_file, GError **error)
+{
+	g_auto (GStrv) groups = g_key_file_get_groups (key_file, NULL);
+
+	for (guint i = 0; groups[i] != NULL; i++) {
+		if (!load_group (config, key_file, groups[i], error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+artemis_config_load_data (ArtemisConfig *config, const char *data, GError **error)
+{
+	g_autoptr (GKeyFile) key_file = g_key_file_new ();
+	g_autoptr (GError) local_error = NULL;
+
+	if (!g_key_file_load_from_data (key_file, data, -1, G_KEY_FILE_NONE, &local_error)) {
+		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_CONFIG, "%s", local_error->message);
+		return FALSE;
+	}
+	return artemis_config_load_key_file (config, key_file, error);
+}
+
+gboolean
+artemis_config_load_file (ArtemisConfig *config, const char *path, GError **error)
+{
+	g_autoptr (GKeyFile) key_file = g_key_file_new ();
+	g_autoptr (GError) local_error = NULL;
+
+	if (!g_key_file_load_from_file (key_file, path, G_KEY_FILE_NONE, &local_error) ||
+	    !artemis_config_load_key_file (config, key_file, &local_error)) {
+		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_CONFIG, _("Cannot load configuration %s: %s"), path,
+			     local_error->message);
+		return FALSE;
+	}
+	g_free (config->loaded_file);
+	config->loaded_file = g_strdup (path);
+	return TRUE;
+}
+
+static char *
+value_to_string (const ArtemisConfig *config, const ConfigKey *key)
+{
+	gpointer field = key_field (config, key);
+
+	switch (key->type) {
+	case KEY_INT:
+		return g_strdup_printf ("%" G_GINT64_FORMAT, *(gint64 *) field);
+	case KEY_BOOL:
+		return g_strdup (*(gboolean *) field ? "true" : "false");
+	case KEY_STRING:
+		return g_strdup (*(char **) field);
+	case KEY_STRV:
+		return g_strjoinv (";", *(char ***) field);
+	default:
+		g_assert_not_reached ();
+	}
+}
+
+void
+artemis_config_foreach (const ArtemisConfig *config, ArtemisConfigForeachFunc func, gpointer user_data)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS (config_keys); i++) {
+		g_autofree char *name = g_strdup_printf ("%s.%s", config_keys[i].group, config_keys[i].name);
+		g_autofree char *value = value_to_string (config, &config_keys[i]);
+
+		func (name, value, user_data);
+	}
+}
+
+char *
+artemis_config_dump_defaults (void)
+{
+	g_autoptr (ArtemisConfig) defaults = artemis_config_new ();
+	GString *out = g_string_new ("# artemisd configuration. Every key is shown commented at its default.\n"
+				     "# A blank value means the default. See docs/configuration.md.\n");
+	const char *group = NULL;
+
+	for (gsize i = 0; i < G_N_ELEMENTS (config_keys); i++) {
+		const ConfigKey *key = &config_keys[i];
+		g_autofree char *value = value_to_string (defaults, key);
+
+		if (g_strcmp0 (group, key->group) != 0) {
+			group = key->group;
+			g_string_append_printf (out, "\n[%s]\n", group);
+		}
+		g_string_append_printf (out, "\n# %s\n", key->description);
+		if (key->type == KEY_INT)
+			g_string_append_printf (out, "# Range %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT ".\n", key->min,
+						key->max);
+		if (key->java_property != NULL)
+			g_string_append_printf (out, "# Java: %s\n", key->java_property);
+		g_string_append_printf (out, "#%s=%s\n", key->name, value);
+	}
+	return g_string_free (out, FALSE);
+}

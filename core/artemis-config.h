@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Settings of one lease pool (the normal and the legacy `java_registry` pool). */
+typedef struct {
+	gint64 ttl_ms;
+	gint64 clean_init_delay_ms;
+	gint64 clean_interval_ms;
+	gboolean safe_check_enabled;
+	gint64 safe_check_time_window_ms;
+	gint64 safe_check_percentage_threshold;
+	gint64 safe_check_max_count_threshold;
+	gint64 safe_check_max_count_reset_interval_ms;
+	gint64 safe_check_interval_ms;
+} ArtemisLeaseConfig;
+
+/**
+ * ArtemisConfig:
+ *
+ * The daemon's configuration: one GKeyFile (`artemisd.conf`), every key
+ * described by a table in artemis-config.c that gives its group, default,
+ * range and the Java Artemis property it replaces. Out-of-range integers are
+ * clamped with a warning (as Java does); values that do not parse are errors.
+ */
+typedef struct {
+	/* [server] */
+	char *bind_address;
+	gint64 port;
+	char *context_path;
+	char *data_dir;
+	char **plugin_dirs;
+	gint64 max_body_size;
+	/* [deployment] */
+	char *region_id;
+	char *zone_id;
+	char *app_id;
+	char *node_url;
+	/* [cluster] */
+	char *cluster_nodes;
+	gboolean force_up;
+	gboolean allow_registry_from_other_zone;
+	gboolean allow_discovery_from_other_zone;
+	/* [lease], [legacy-lease] */
+	ArtemisLeaseConfig lease;
+	ArtemisLeaseConfig legacy_lease;
+	/* [discovery] */
+	gint64 cache_count;
+	gint64 cache_refresh_init_delay_ms;
+	gint64 cache_refresh_interval_ms;
+	char *default_route_strategy;
+	/* [changes] */
+	gint64 change_buffer_size;
+	/* [plugins] */
+	char **plugins_enabled;
+	char **plugins_filters;
+	/*
+	 * The `[plugin NAME]` groups, kept as read: each plugin's own settings,
+	 * which the table of keys does not describe (see docs/plugins.md).
+	 */
+	GKeyFile *plugin_settings;
+
+	/* Where values came from, for /api/status/config.json. */
+	char *loaded_file;
+} ArtemisConfig;
+
+ArtemisConfig *artemis_config_new (void);
+void artemis_config_free (ArtemisConfig *config);
+
+/* Reads @path over the current values. A missing file is an error. */
+gboolean artemis_config_load_file (ArtemisConfig *config, const char *path, GError **error);
+gboolean artemis_config_load_key_file (ArtemisConfig *config, GKeyFile *key_file, GError **error);
+/* Parses @data (key-file text); for tests and embedded defaults. */
+gboolean artemis_config_load_data (ArtemisConfig *config, const char *data, GError **error);
+
+/* Called for every key with its `group.key` name and current value as text. */
+typedef void (*ArtemisConfigForeachFunc) (const char *name, const char *value, gpointer user_data);
+void artemis_config_foreach (const ArtemisConfig *config, ArtemisConfigForeachFunc func, gpointer user_data);
+
+/* Writes the commented default configuration (the shipped artemisd.conf). */
+char *artemis_config_dump_defaults (void);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ArtemisConfig, artemis_config_free)
+
+G_END_DECLS

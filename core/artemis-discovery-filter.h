@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <glib-object.h>
+
+#include "artemis-plugin.h"
+#include "artemis-service.h"
+
+G_BEGIN_DECLS
+
+#define ARTEMIS_TYPE_DISCOVERY_FILTER (artemis_discovery_filter_get_type ())
+G_DECLARE_DERIVABLE_TYPE (ArtemisDiscoveryFilter, artemis_discovery_filter, ARTEMIS, DISCOVERY_FILTER, ArtemisPlugin)
+
+/**
+ * ArtemisDiscoveryFilterClass:
+ * @filter: rewrites @service in place for @config (drop pulled-out
+ *   instances, add route rules, …). Called on the main loop for every
+ *   discovery that misses the cache, also for a service the registry does
+ *   not know (then @service has empty lists). @service and its lists belong
+ *   to the caller; replace a list by unreffing the old one; instances are
+ *   immutable, so share them by reference. Return FALSE with @error set on
+ *   failure: the chain logs it and runs the next filter on @service as it
+ *   is. Must not be NULL.
+ * @depends_on_caller: whether the output depends on more than the service
+ *   (e.g. on the caller's zone). When any filter says yes, answers are not
+ *   cached. Called on the main loop whenever the chain decides whether to
+ *   cache. May be NULL (no).
+ *
+ * One step of the discovery filter chain (spec §7), a plugin kind. The
+ * chain runs the filters in the order of `[plugins] filters` (see
+ * docs/plugins.md); a failing filter is logged and skipped. Answers are
+ * cached per service until the registry changes it, so a filter whose own
+ * state changes must have artemis_discovery_invalidate() called.
+ */
+struct _ArtemisDiscoveryFilterClass {
+	ArtemisPluginClass parent_class;
+
+	gboolean (*filter) (ArtemisDiscoveryFilter *self, ArtemisService *service,
+			    const ArtemisDiscoveryConfig *config, GError **error);
+	gboolean (*depends_on_caller) (ArtemisDiscoveryFilter *self);
+
+	/*< private >*/
+	gpointer padding[8];
+};
+
+gboolean artemis_discovery_filter_filter (ArtemisDiscoveryFilter *self, ArtemisService *service,
+					  const ArtemisDiscoveryConfig *config, GError **error);
+gboolean artemis_discovery_filter_depends_on_caller (ArtemisDiscoveryFilter *self);
+
+G_END_DECLS

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+
+#include "artemis-codec.h"
+#include "artemis-discovery.h"
+#include "artemis-error.h"
+
+struct _ArtemisDiscovery {
+	GObject parent_instance;
+
+	ArtemisRegistry *registry;
+	GPtrArray *filters;
+	GHashTable *cache; /* lower-case service id → GBytes */
+	guint change_listener;
+};
+
+G_DEFINE_TYPE (ArtemisDiscovery, artemis_discovery, G_TYPE_OBJECT)
+
+static void
+artemis_discovery_dispose (GObject *object)
+{
+	ArtemisDiscovery *self = ARTEMIS_DISCOVERY (object);
+
+	if (self->change_listener != 0) {
+		artemis_change_log_remove_listener (artemis_registry_get_change_log (self->registry),
+						    self->change_listener);
+		self->change_listener = 0;
+	}
+	g_clear_object (&self->registry);
+	G_OBJECT_CLASS (artemis_discovery_parent_class)->dispose (object);
+}
+
+static void
+artemis_discovery_finalize (GObject *object)
+{
+	ArtemisDiscovery *self = ARTEMIS_DISCOVERY (object);
+
+	g_ptr_array_unref (self->filters);
+	g_hash_table_unref (self->cache);
+	G_OBJECT_CLASS (artemis_discovery_parent_class)->finalize (object);
+}
+
+static void
+artemis_discovery_class_init (ArtemisDiscoveryClass *klass)
+{
+	GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+	object_class->dispose = artemis_discovery_dispose;
+	object_class->finalize = artemis_discovery_finalize;
+}
+
+static void
+artemis_discovery_init (ArtemisDiscovery *self)
+{
+	self->filters = g_ptr_array_new_with_free_func (g_object_unref);
+	self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
+}
+
+static void
+on_change (ArtemisChange *change, gpointer user_data)
+{
+	artemis_discovery_invalidate (user_data, artemis_change_get_service_id (change));
+}
+
+ArtemisDiscovery *
+artemis_discovery_new (ArtemisRegistry *registry)
+{
+	ArtemisDiscovery *self = g_object_new (ARTEMIS_TYPE_DISCOVERY, NULL);
+
+	self->registry = g_object_ref (registry);
+	self->change_listener = artemis_change_log_add_listener (artemis_registry_get_change_log (registry),
+								 on_change, self, NULL);
+	return self;
+}
+
+ArtemisRegistry *
+artemis_discovery_get_registry (ArtemisDiscovery *self)
+{
+	return self->registry;
+}
+
+void
+artemis_discovery_add_filter (ArtemisDiscovery *self, ArtemisDiscoveryFilter *filter)
+{
+	g_return_if_fail (ARTEMIS_IS_DISCOVERY_FILTER (filter));
+	g_ptr_array_add (self->filters, g_object_ref (filter));
+	artemis_discovery_invalidate (self, NULL);
+}
+
+GPtrArray *
+artemis_discovery_get_filters (ArtemisDiscovery *self)
+{
+	return self->filters;
+}
+
+static void
+run_filters (ArtemisDiscovery *self, ArtemisService *service, const ArtemisDiscoveryConfig *config)
+{
+	for (guint i = 0; i < self->filters->len; i++) {
+		ArtemisDiscoveryFilter *filter = g_ptr_array_index (self->filters, i);
+		g_autoptr (GError) error = NULL;
+
+		/* A failing filter must not take discovery down (spec §7.1). */
+		if (!artemis_discovery_filter_filter (filter, service, config, &error))
+			g_warning ("Discovery filter %s failed on %s: %s",
+				   artemis_plugin_get_name (ARTEMIS_PLUGIN (filter)), service->service_id,
+				   error != NULL ? error->message : "no reason given");
+	}
+}
+
+ArtemisService *
+artemis_discovery_get_service (ArtemisDiscovery *self, const ArtemisDiscoveryConfig *config,
+			       gboolean include_unknown)
+{
+	const char *stored_id = config->service_id;
+	g_autoptr (GPtrArray) instances = NULL;
+	ArtemisService *service;
+
+	instances = artemis_registry_get_instances (self->registry, config->service_id, &stored_id);
+	if (instances == NULL && !include_unknown)
+		return NULL;
+	if (instances == NULL)
+		instances = artemis_instance_array_new (0);
+	service = artemis_service_new_with_instances (stored_id, instances);
+	run_filters (self, service, config);
+	return service;
+}
+
+static gboolean
+is_cacheable (ArtemisDiscovery *self)
+{
+	for (guint i = 0; i < self->filters->len; i++) {
+		if (artemis_discovery_filter_depends_on_caller (g_ptr_array_index (self->filters, i)))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static GBytes *
+encode_service (const ArtemisService *service)
+{
+	ArtemisJsonWriter *writer = artemis_json_writer_new (256 + 384 * (service->instances != NULL ? service->instances->len : 0));
+
+	artemis_codec_write_service (writer, service);
+	return artemis_json_writer_free_to_bytes (writer);
+}
+
+GBytes *
+artemis_discovery_get_service_json (ArtemisDiscovery *self, const ArtemisDiscoveryConfig *config)
+{
+	g_autofree char *key = NULL;
+	g_autoptr (ArtemisService) service = NULL;
+	GBytes *json;
+
+	if (config->service_id == NULL)
+		return NULL;
+	key = artemis_id_to_key (config->service_id);
+	json = g_hash_table_lookup (self->cache, key);
+	if (json != NULL)
+		return g_bytes_ref (json);
+
+	service = artemis_discovery_get_service (self, config, FALSE);
+	if (service == NULL)
+		return NULL;
+	json = encode_service (service);
+	if (is_cacheable (self))
+		g_hash_table_insert (self->cache, g_steal_pointer (&key), g_bytes_ref (json));
+	return json;
+}
+
+void
+artemis_discovery_invalidate (ArtemisDiscovery *self, const char *service_id)
+{
+	g_autofree char *key = NULL;
+
+	if (service_id == NULL) {
+		g_hash_table_remove_all (self->cache);
+		return;
+	}
+	key = artemis_id_to_key (service_id);
+	g_hash_table_remove (self->cache, key);
+}
+
+gboolean
+artemis_discovery_check_ready (ArtemisDiscovery *self, GError **error)
+{
+	ArtemisNode *node = artemis_registry_get_node (self->registry);
+	g_autofree char *status = NULL;
+
+	if (artemis_node_can_serve_discovery (node))
+		return TRUE;
+	status = artemis_node_describe_status (node);
+	g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_UNAVAILABLE,
+		     "Serivce discovery is not in up state. Current status: %s", status);
+	return FALSE;
+}
+
+gboolean
+artemis_discovery_check_caller (ArtemisDiscovery *self, const char *region_id, const char *zone_id,
+				GError **error)
+{
+	ArtemisNode *node = artemis_registry_get_node (self->registry);
+
+	if (!artemis_discovery_check_ready (self, error))
+		return FALSE;
+	if (!artemis_node_is_own_region (node, region_id)) {
+		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_NO_PERMISSION,
+			     "regionId is not the same as the registry node. regionId: %s, registry node.regionId: %s",
+			     region_id != NULL ? region_id : "null", artemis_node_get_region_id (node));
+		return FALSE;
+	}
+	if (!artemis_node_get_allow_discovery_from_other_zone (node) && !artemis_node_is_own_zone (node, zone_id)) {
+		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_NO_PERMISSION,
+			     "zoneId is not the same as the registry node. zoneId: %s, registry node.zoneId: %s",
+			     zone_id != NULL ? zone_id : "null", artemis_node_get_zone_id (node));
+		return FALSE;
+	}
+	return TRUE;
+}

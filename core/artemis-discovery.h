@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <glib-object.h>
+
+#include "artemis-discovery-filter.h"
+#include "artemis-registry.h"
+#include "artemis-service.h"
+
+G_BEGIN_DECLS
+
+#define ARTEMIS_TYPE_DISCOVERY (artemis_discovery_get_type ())
+G_DECLARE_FINAL_TYPE (ArtemisDiscovery, artemis_discovery, ARTEMIS, DISCOVERY, GObject)
+
+/*
+ * The discovery path (spec §7): a service snapshot from the registry, run
+ * through the filter chain in order, encoded once and cached until the
+ * service changes (the change log tells) or a filter's state changes
+ * (artemis_discovery_invalidate()).
+ */
+ArtemisDiscovery *artemis_discovery_new (ArtemisRegistry *registry);
+ArtemisRegistry *artemis_discovery_get_registry (ArtemisDiscovery *discovery);
+/* Appends @filter to the chain. */
+void artemis_discovery_add_filter (ArtemisDiscovery *discovery, ArtemisDiscoveryFilter *filter);
+GPtrArray *artemis_discovery_get_filters (ArtemisDiscovery *discovery);
+
+/*
+ * The filtered service. When the registry does not know it: NULL, or with
+ * @include_unknown an empty service run through the filters (as lookup does).
+ */
+ArtemisService *artemis_discovery_get_service (ArtemisDiscovery *discovery, const ArtemisDiscoveryConfig *config,
+					       gboolean include_unknown);
+/* The filtered service as JSON, cached; NULL when the registry does not know it. */
+GBytes *artemis_discovery_get_service_json (ArtemisDiscovery *discovery, const ArtemisDiscoveryConfig *config);
+/* Fails with ARTEMIS_ERROR_UNAVAILABLE when this node cannot serve discovery. */
+gboolean artemis_discovery_check_ready (ArtemisDiscovery *discovery, GError **error);
+/*
+ * check_ready, then whether a caller in @region_id / @zone_id may discover
+ * here (ARTEMIS_ERROR_NO_PERMISSION, with Java's messages).
+ */
+gboolean artemis_discovery_check_caller (ArtemisDiscovery *discovery, const char *region_id, const char *zone_id,
+					 GError **error);
+
+/* Drops cached answers of @service_id, or of every service when NULL. */
+void artemis_discovery_invalidate (ArtemisDiscovery *discovery, const char *service_id);
+
+G_END_DECLS
