@@ -43,5 +43,6 @@ on_route (ArtemisRequest *request, gpointer user_data)
 void
 artemis_api_route_add_routes (ArtemisApp *app)
 {
-	artemis_server_add_route (app->server, "/api/discovery/route.json", ARTEMIS_METHOD_POST, on_route, app);
+	artemis_server_add_route (app->server, "/api/discovery/route.json", ARTEMIS_METHOD_POST, on_route,
+				  app);
 }

@@ -50,14 +50,15 @@ artemis_server_init (ArtemisServer *self)
 	self->routes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
+/* Each answer is built once, so appending (cheaper than replacing) is safe. */
 static void
 add_cors_headers (SoupServerMessage *msg)
 {
 	SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
-	soup_message_headers_replace (headers, "Access-Control-Allow-Origin", "*");
-	soup_message_headers_replace (headers, "Access-Control-Expose-Headers", "*");
-	soup_message_headers_replace (headers, "Access-Control-Allow-Credentials", "true");
+	soup_message_headers_append (headers, "Access-Control-Allow-Origin", "*");
+	soup_message_headers_append (headers, "Access-Control-Expose-Headers", "*");
+	soup_message_headers_append (headers, "Access-Control-Allow-Credentials", "true");
 }
 
 static void
@@ -66,7 +67,7 @@ reply_bytes (SoupServerMessage *msg, guint status, GBytes *body)
 	SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
 	soup_server_message_set_status (msg, status, NULL);
-	soup_message_headers_set_content_type (headers, JSON_CONTENT_TYPE, NULL);
+	soup_message_headers_append (headers, "Content-Type", JSON_CONTENT_TYPE);
 	add_cors_headers (msg);
 	soup_message_body_append_bytes (soup_server_message_get_response_body (msg), body);
 }

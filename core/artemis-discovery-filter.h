@@ -9,7 +9,8 @@
 G_BEGIN_DECLS
 
 #define ARTEMIS_TYPE_DISCOVERY_FILTER (artemis_discovery_filter_get_type ())
-G_DECLARE_DERIVABLE_TYPE (ArtemisDiscoveryFilter, artemis_discovery_filter, ARTEMIS, DISCOVERY_FILTER, ArtemisPlugin)
+G_DECLARE_DERIVABLE_TYPE (ArtemisDiscoveryFilter, artemis_discovery_filter, ARTEMIS, DISCOVERY_FILTER,
+			  ArtemisPlugin)
 
 /**
  * ArtemisDiscoveryFilterClass:

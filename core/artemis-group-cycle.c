@@ -53,8 +53,10 @@ artemis_group_cycle_new (GPtrArray *groups, ArtemisGroupPredicate include, gpoin
 	cycle->counters = g_new0 (guint, MAX (groups->len, 1));
 	cycle->slots = g_array_new (FALSE, FALSE, sizeof (guint));
 	for (guint i = 0; i < groups->len; i++) {
-		if (takes_part (g_ptr_array_index (groups, i), include, user_data))
-			divisor = gcd (artemis_service_group_get_fixed_weight (g_ptr_array_index (groups, i)), divisor);
+		const ArtemisServiceGroup *group = g_ptr_array_index (groups, i);
+
+		if (takes_part (group, include, user_data))
+			divisor = gcd (artemis_service_group_get_fixed_weight (group), divisor);
 	}
 	for (guint i = 0; i < groups->len; i++) {
 		const ArtemisServiceGroup *group = g_ptr_array_index (groups, i);

@@ -29,8 +29,8 @@ typedef struct _ArtemisGroupCycle ArtemisGroupCycle;
 typedef gboolean (*ArtemisGroupPredicate) (const ArtemisServiceGroup *group, gpointer user_data);
 
 /* Builds the cycle over the groups of @groups (ArtemisServiceGroup) that @include accepts. */
-ArtemisGroupCycle *artemis_group_cycle_new (GPtrArray *groups, ArtemisGroupPredicate include, gpointer user_data,
-					    GRand *rand);
+ArtemisGroupCycle *artemis_group_cycle_new (GPtrArray *groups, ArtemisGroupPredicate include,
+					    gpointer user_data, GRand *rand);
 void artemis_group_cycle_free (ArtemisGroupCycle *cycle);
 /* The next instance (owned by its group in @groups), or NULL when no chosen group has one. */
 ArtemisInstance *artemis_group_cycle_next (ArtemisGroupCycle *cycle, GPtrArray *groups);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -200,7 +201,8 @@ void
 artemis_plugin_loader_add_default_directories (ArtemisPluginLoader *self, const char *const *extra_dirs)
 {
 	const char *from_env = g_getenv ("ARTEMIS_PLUGIN_DIR");
-	g_auto (GStrv) env_dirs = g_strsplit (from_env != NULL ? from_env : "", G_SEARCHPATH_SEPARATOR_S, -1);
+	g_auto (GStrv) env_dirs =
+		g_strsplit (from_env != NULL ? from_env : "", G_SEARCHPATH_SEPARATOR_S, -1);
 
 	for (guint i = 0; env_dirs[i] != NULL; i++) {
 		if (*env_dirs[i] != '\0')
@@ -209,12 +211,6 @@ artemis_plugin_loader_add_default_directories (ArtemisPluginLoader *self, const 
 	for (guint i = 0; extra_dirs != NULL && extra_dirs[i] != NULL; i++)
 		artemis_plugin_loader_add_directory (self, extra_dirs[i]);
 	artemis_plugin_loader_add_directory (self, ARTEMIS_PLUGINDIR);
-}
-
-GPtrArray *
-artemis_plugin_loader_get_directories (ArtemisPluginLoader *self)
-{
-	return self->directories;
 }
 
 void
@@ -283,7 +279,8 @@ check_file (const char *path, GError **error)
 	}
 	if (st.st_uid != 0 && st.st_uid != geteuid ()) {
 		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_FAILED,
-			     _("owned by uid %u, neither root nor the user running artemisd"), (guint) st.st_uid);
+			     _("owned by uid %u, neither root nor the user running artemisd"),
+			     (guint) st.st_uid);
 		return FALSE;
 	}
 	if ((st.st_mode & S_IWOTH) != 0) {
@@ -312,7 +309,8 @@ check_type (GType type, GError **error)
 		return FALSE;
 	}
 	if (G_TYPE_IS_ABSTRACT (type)) {
-		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_FAILED, _("%s is abstract"), g_type_name (type));
+		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_FAILED, _("%s is abstract"),
+			     g_type_name (type));
 		return FALSE;
 	}
 	return TRUE;
@@ -328,9 +326,11 @@ check_api_version (GModule *module, GError **error)
 	QueryApiVersionFunc query_api_version = NULL;
 	guint version;
 
-	if (!g_module_symbol (module, "artemis_plugin_query_api_version", (gpointer *) &query_api_version)) {
-		g_set_error_literal (error, ARTEMIS_ERROR, ARTEMIS_ERROR_FAILED,
-				     _("does not export artemis_plugin_query_api_version() (use ARTEMIS_PLUGIN_DEFINE)"));
+	if (!g_module_symbol (module, "artemis_plugin_query_api_version",
+			      (gpointer *) &query_api_version)) {
+		g_set_error_literal (
+			error, ARTEMIS_ERROR, ARTEMIS_ERROR_FAILED,
+			_("does not export artemis_plugin_query_api_version() (use ARTEMIS_PLUGIN_DEFINE)"));
 		return FALSE;
 	}
 	version = query_api_version ();
@@ -385,6 +385,29 @@ is_valid_name (const char *name)
 	return *name != '\0' && strpbrk (name, ":;") == NULL;
 }
 
+/* The plugin type of @candidate, or G_TYPE_INVALID with @error set when it cannot be used. */
+static GType
+load_candidate (const Candidate *candidate, GError **error)
+{
+	GType type = candidate->type;
+
+	if (!is_valid_name (candidate->name)) {
+		g_set_error_literal (error, ARTEMIS_ERROR, ARTEMIS_ERROR_FAILED,
+				     _("a plugin name has no “:” or “;”"));
+		return G_TYPE_INVALID;
+	}
+	if (candidate->path != NULL) {
+		g_autoptr (GError) local_error = NULL;
+
+		type = load_module (candidate->path, &local_error);
+		if (local_error != NULL) {
+			g_propagate_error (error, g_steal_pointer (&local_error));
+			return G_TYPE_INVALID;
+		}
+	}
+	return check_type (type, error) ? type : G_TYPE_INVALID;
+}
+
 static ArtemisPluginInfo *
 consider (ArtemisPluginLoader *self, const Candidate *candidate, GHashTable *seen)
 {
@@ -396,7 +419,8 @@ consider (ArtemisPluginLoader *self, const Candidate *candidate, GHashTable *see
 	info->path = g_strdup (candidate->path);
 	info->status = ARTEMIS_PLUGIN_STATUS_SKIPPED;
 	if (winner != NULL) {
-		info->reason = g_strdup_printf (_("shadowed by %s"), winner->path != NULL ? winner->path : _("a built-in plugin"));
+		info->reason = g_strdup_printf (_("shadowed by %s"),
+						winner->path != NULL ? winner->path : _("a built-in plugin"));
 		return info;
 	}
 	g_hash_table_insert (seen, info->name, info);
@@ -405,17 +429,11 @@ consider (ArtemisPluginLoader *self, const Candidate *candidate, GHashTable *see
 		info->reason = g_strdup (_("not in [plugins] enabled"));
 		return info;
 	}
-	if (!is_valid_name (info->name)) {
-		g_set_error_literal (&error, ARTEMIS_ERROR, ARTEMIS_ERROR_FAILED, _("a plugin name has no “:” or “;”"));
-	} else {
-		info->type = candidate->path != NULL ? load_module (candidate->path, &error) : candidate->type;
-		if (error == NULL)
-			check_type (info->type, &error);
-	}
-	if (error != NULL) {
-		info->type = G_TYPE_INVALID;
+	info->type = load_candidate (candidate, &error);
+	if (info->type == G_TYPE_INVALID) {
 		info->reason = g_strdup (error->message);
-		g_warning ("Skipping plugin %s: %s", info->path != NULL ? info->path : info->name, info->reason);
+		g_warning ("Skipping plugin %s: %s", candidate->path != NULL ? candidate->path : candidate->name,
+			   info->reason);
 		return info;
 	}
 	info->status = ARTEMIS_PLUGIN_STATUS_LOADED;
@@ -540,7 +558,7 @@ find_loaded (ArtemisPluginLoader *self, const char *name)
 	return NULL;
 }
 
-/* `NAME:LABEL`: one more instance of the loaded plugin NAME, with its own settings. */
+/* `NAME:LABEL`: one more instance of the loaded filter NAME, with its own settings. */
 static ArtemisPlugin *
 add_instance (ArtemisPluginLoader *self, const char *instance_name)
 {
@@ -549,7 +567,8 @@ add_instance (ArtemisPluginLoader *self, const char *instance_name)
 	g_autoptr (GError) error = NULL;
 	ArtemisPlugin *plugin;
 
-	if (info == NULL || instance_name[strlen (base)] != ':')
+	if (info == NULL || info->kind != ARTEMIS_PLUGIN_KIND_DISCOVERY_FILTER ||
+	    instance_name[strlen (base)] != ':')
 		return NULL;
 	plugin = create_plugin (info->type, instance_name, self->settings, &error);
 	if (plugin == NULL) {
@@ -603,7 +622,8 @@ artemis_plugin_loader_describe (ArtemisPluginLoader *self)
 	for (guint i = 0; i < self->directories->len; i++) {
 		const char *dir = g_ptr_array_index (self->directories, i);
 
-		g_string_append_printf (out, "  %s%s\n", dir, is_directory (dir) ? "" : _(" (missing)"));
+		g_string_append_printf (out, "  %s%s\n", dir,
+					g_file_test (dir, G_FILE_TEST_IS_DIR) ? "" : _(" (missing)"));
 	}
 	g_string_append (out, _("Plugins:\n"));
 	if (self->infos->len == 0)
@@ -611,8 +631,9 @@ artemis_plugin_loader_describe (ArtemisPluginLoader *self)
 	for (guint i = 0; i < self->infos->len; i++) {
 		const ArtemisPluginInfo *info = g_ptr_array_index (self->infos, i);
 
-		g_string_append_printf (out, "  %-9s %-32s %-17s %s", artemis_plugin_status_to_string (info->status),
-					info->name, artemis_plugin_kind_to_string (info->kind),
+		g_string_append_printf (out, "  %-9s %-32s %-17s %s",
+					artemis_plugin_status_to_string (info->status), info->name,
+					artemis_plugin_kind_to_string (info->kind),
 					info->path != NULL ? info->path : _("(built in)"));
 		if (info->reason != NULL)
 			g_string_append_printf (out, ": %s", info->reason);

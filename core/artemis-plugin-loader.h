@@ -81,9 +81,8 @@ void artemis_plugin_loader_add_directory (ArtemisPluginLoader *loader, const cha
  * @extra_dirs (NULL-terminated, may be NULL), then the installed
  * $libdir/artemis/plugins-N.
  */
-void artemis_plugin_loader_add_default_directories (ArtemisPluginLoader *loader, const char *const *extra_dirs);
-/* The directories searched, in order (owned by the loader). */
-GPtrArray *artemis_plugin_loader_get_directories (ArtemisPluginLoader *loader);
+void artemis_plugin_loader_add_default_directories (ArtemisPluginLoader *loader,
+						    const char *const *extra_dirs);
 /* Only plugins named in @names are loaded; NULL or empty loads all. */
 void artemis_plugin_loader_set_enabled (ArtemisPluginLoader *loader, const char *const *names);
 /* A plugin compiled into the program, loaded like a module found as @name. */

@@ -40,8 +40,8 @@ struct _ArtemisReplicatorClass {
 
 	void (*replicate) (ArtemisReplicator *self, GPtrArray *changes);
 	void (*replicate_heartbeats) (ArtemisReplicator *self, GPtrArray *instances);
-	void (*bootstrap_async) (ArtemisReplicator *self, GCancellable *cancellable, GAsyncReadyCallback callback,
-				 gpointer user_data);
+	void (*bootstrap_async) (ArtemisReplicator *self, GCancellable *cancellable,
+				 GAsyncReadyCallback callback, gpointer user_data);
 	GPtrArray *(*bootstrap_finish) (ArtemisReplicator *self, GAsyncResult *result, GError **error);
 
 	/*< private >*/
@@ -54,6 +54,7 @@ void artemis_replicator_replicate_heartbeats (ArtemisReplicator *self, GPtrArray
 /* Without bootstrap_async, completes at once with an empty array. */
 void artemis_replicator_bootstrap_async (ArtemisReplicator *self, GCancellable *cancellable,
 					 GAsyncReadyCallback callback, gpointer user_data);
-GPtrArray *artemis_replicator_bootstrap_finish (ArtemisReplicator *self, GAsyncResult *result, GError **error);
+GPtrArray *artemis_replicator_bootstrap_finish (ArtemisReplicator *self, GAsyncResult *result,
+						GError **error);
 
 G_END_DECLS

@@ -71,6 +71,12 @@ typedef struct {
 	GHashTable *by_id;      /* instanceId (exact) → instance; real ones win */
 } MemberIndex;
 
+static const char *
+instance_id (const ArtemisInstance *instance)
+{
+	return instance != NULL ? artemis_instance_get (instance, ARTEMIS_INSTANCE_INSTANCE_ID) : NULL;
+}
+
 static void
 member_index_init (MemberIndex *index, const ArtemisService *service)
 {
@@ -82,14 +88,14 @@ member_index_init (MemberIndex *index, const ArtemisService *service)
 	index->by_id = g_hash_table_new (g_str_hash, g_str_equal);
 	for (guint i = 0; logic != NULL && i < logic->len; i++) {
 		ArtemisInstance *instance = g_ptr_array_index (logic, i);
-		const char *id = instance != NULL ? artemis_instance_get (instance, ARTEMIS_INSTANCE_INSTANCE_ID) : NULL;
+		const char *id = instance_id (instance);
 
 		if (!artemis_str_is_blank (id))
 			g_hash_table_insert (index->by_id, (gpointer) id, instance);
 	}
 	for (guint i = 0; instances != NULL && i < instances->len; i++) {
 		ArtemisInstance *instance = g_ptr_array_index (instances, i);
-		const char *id = instance != NULL ? artemis_instance_get (instance, ARTEMIS_INSTANCE_INSTANCE_ID) : NULL;
+		const char *id = instance_id (instance);
 
 		if (artemis_str_is_blank (id)) {
 			g_ptr_array_add (index->group_keys, NULL);
@@ -111,7 +117,7 @@ member_index_clear (MemberIndex *index)
 static void
 add_member (GPtrArray *members, GHashTable *seen, ArtemisInstance *instance)
 {
-	const char *id = artemis_instance_get (instance, ARTEMIS_INSTANCE_INSTANCE_ID);
+	const char *id = instance_id (instance);
 
 	if (artemis_str_is_blank (id) || !g_hash_table_add (seen, (gpointer) id))
 		return;

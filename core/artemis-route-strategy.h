@@ -25,7 +25,8 @@ typedef struct {
 } ArtemisRouteCaller;
 
 #define ARTEMIS_TYPE_ROUTE_STRATEGY (artemis_route_strategy_get_type ())
-G_DECLARE_DERIVABLE_TYPE (ArtemisRouteStrategy, artemis_route_strategy, ARTEMIS, ROUTE_STRATEGY, ArtemisPlugin)
+G_DECLARE_DERIVABLE_TYPE (ArtemisRouteStrategy, artemis_route_strategy, ARTEMIS, ROUTE_STRATEGY,
+			  ArtemisPlugin)
 
 /**
  * ArtemisRouteStrategyClass:
@@ -69,9 +70,11 @@ struct _ArtemisRouteStrategyClass {
 /* The `strategy` value this strategy serves (see above). */
 const char *artemis_route_strategy_get_id (ArtemisRouteStrategy *self);
 /* NULL when the class has no new_state. */
-gpointer artemis_route_strategy_new_state (ArtemisRouteStrategy *self, const ArtemisRouteRule *rule, GRand *rand);
+gpointer artemis_route_strategy_new_state (ArtemisRouteStrategy *self, const ArtemisRouteRule *rule,
+					   GRand *rand);
 void artemis_route_strategy_free_state (ArtemisRouteStrategy *self, gpointer state);
 ArtemisInstance *artemis_route_strategy_choose (ArtemisRouteStrategy *self, const ArtemisRouteRule *rule,
-						const ArtemisRouteCaller *caller, gpointer state, GRand *rand);
+						const ArtemisRouteCaller *caller, gpointer state,
+						GRand *rand);
 
 G_END_DECLS

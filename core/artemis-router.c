@@ -154,7 +154,8 @@ static void
 artemis_router_init (ArtemisRouter *self)
 {
 	self->strategies = g_ptr_array_new_with_free_func (g_object_unref);
-	self->states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) route_state_free);
+	self->states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+					      (GDestroyNotify) route_state_free);
 	self->rand = g_rand_new ();
 }
 
@@ -247,8 +248,8 @@ check_request (ArtemisRouter *self, const ArtemisRouteRequest *request, GError *
 		return FALSE;
 	}
 	if (request->count < 0 || request->count > ARTEMIS_ROUTE_MAX_COUNT) {
-		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST, "count must be between 1 and %d.",
-			     ARTEMIS_ROUTE_MAX_COUNT);
+		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST,
+			     "count must be between 1 and %d.", ARTEMIS_ROUTE_MAX_COUNT);
 		return FALSE;
 	}
 	return artemis_discovery_check_caller (self->discovery, request->region_id, request->zone_id, error);
@@ -270,8 +271,9 @@ pick (ArtemisRouter *self, ArtemisRouteStrategy *strategy, const ArtemisRouteRul
 	GPtrArray *picks = artemis_instance_array_new (count);
 
 	for (guint i = 0; i < count; i++) {
-		ArtemisInstance *instance = artemis_route_strategy_choose (strategy, rule, &caller, state, self->rand);
+		ArtemisInstance *instance;
 
+		instance = artemis_route_strategy_choose (strategy, rule, &caller, state, self->rand);
 		if (instance == NULL)
 			break;
 		g_ptr_array_add (picks, artemis_instance_ref (instance));
@@ -298,13 +300,14 @@ artemis_router_route (ArtemisRouter *self, const ArtemisRouteRequest *request, G
 	rules = artemis_route_rules_compute (service, self->default_strategy);
 	rule = artemis_route_rules_find (rules, route_id);
 	if (rule == NULL) {
-		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_NOT_FOUND, "Route rule %s is not found.", route_id);
+		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_NOT_FOUND, "Route rule %s is not found.",
+			     route_id);
 		return NULL;
 	}
 	strategy = artemis_router_find_strategy (self, rule_strategy_id (rule));
 	if (strategy == NULL) {
-		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_UNAVAILABLE, "No routing strategy plugin serves %s.",
-			     rule_strategy_id (rule));
+		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_UNAVAILABLE,
+			     "No routing strategy plugin serves %s.", rule_strategy_id (rule));
 		return NULL;
 	}
 	state = lookup_state (self, service->service_id, rule, strategy);

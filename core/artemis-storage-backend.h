@@ -31,7 +31,8 @@ ArtemisStorageRecord *artemis_storage_record_new (const char *kind, const char *
 void artemis_storage_record_free (ArtemisStorageRecord *record);
 
 #define ARTEMIS_TYPE_STORAGE_BACKEND (artemis_storage_backend_get_type ())
-G_DECLARE_DERIVABLE_TYPE (ArtemisStorageBackend, artemis_storage_backend, ARTEMIS, STORAGE_BACKEND, ArtemisPlugin)
+G_DECLARE_DERIVABLE_TYPE (ArtemisStorageBackend, artemis_storage_backend, ARTEMIS, STORAGE_BACKEND,
+			  ArtemisPlugin)
 
 /**
  * ArtemisStorageBackendClass:

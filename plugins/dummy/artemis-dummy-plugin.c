@@ -27,7 +27,8 @@ artemis_dummy_plugin_setup (ArtemisPlugin *plugin, GError **error)
 	const char *label = artemis_plugin_get_setting (plugin, "label");
 
 	if (g_strcmp0 (artemis_plugin_get_setting (plugin, "fail-setup"), "true") == 0) {
-		g_set_error_literal (error, ARTEMIS_ERROR, ARTEMIS_ERROR_CONFIG, "told to fail by fail-setup=true");
+		g_set_error_literal (error, ARTEMIS_ERROR, ARTEMIS_ERROR_CONFIG,
+				     "told to fail by fail-setup=true");
 		return FALSE;
 	}
 	g_clear_pointer (&self->label, g_free);
@@ -42,9 +43,10 @@ instance_ids (GPtrArray *instances)
 	GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
 
 	for (guint i = 0; instances != NULL && i < instances->len; i++) {
-		ArtemisInstance *instance = g_ptr_array_index (instances, i);
+		const ArtemisInstance *instance = g_ptr_array_index (instances, i);
+		const char *id = artemis_instance_get (instance, ARTEMIS_INSTANCE_INSTANCE_ID);
 
-		g_ptr_array_add (ids, g_strdup (artemis_instance_get (instance, ARTEMIS_INSTANCE_INSTANCE_ID)));
+		g_ptr_array_add (ids, g_strdup (id));
 	}
 	return ids;
 }
@@ -70,7 +72,8 @@ artemis_dummy_plugin_filter (ArtemisDiscoveryFilter *filter, ArtemisService *ser
 	group->weight = ARTEMIS_GROUP_WEIGHT_DEFAULT;
 	g_ptr_array_add (rule->groups, group);
 	if (service->route_rules == NULL)
-		service->route_rules = g_ptr_array_new_with_free_func ((GDestroyNotify) artemis_route_rule_free);
+		service->route_rules =
+			g_ptr_array_new_with_free_func ((GDestroyNotify) artemis_route_rule_free);
 	g_ptr_array_add (service->route_rules, rule);
 	return TRUE;
 }
@@ -92,7 +95,7 @@ artemis_dummy_plugin_class_init (ArtemisDummyPluginClass *klass)
 	ArtemisDiscoveryFilterClass *filter_class = ARTEMIS_DISCOVERY_FILTER_CLASS (klass);
 
 	object_class->finalize = artemis_dummy_plugin_finalize;
-	plugin_class->description = "Test filter: appends a route rule dummy-LABEL listing the instances it saw";
+	plugin_class->description = "Test filter: a route rule dummy-LABEL listing the instances it saw";
 	plugin_class->setup = artemis_dummy_plugin_setup;
 	filter_class->filter = artemis_dummy_plugin_filter;
 }

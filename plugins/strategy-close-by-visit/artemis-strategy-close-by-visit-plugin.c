@@ -97,7 +97,7 @@ artemis_close_by_visit_plugin_class_init (ArtemisCloseByVisitPluginClass *klass)
 	ArtemisPluginClass *plugin_class = ARTEMIS_PLUGIN_CLASS (klass);
 	ArtemisRouteStrategyClass *strategy_class = ARTEMIS_ROUTE_STRATEGY_CLASS (klass);
 
-	plugin_class->description = "The caller's own region and zone first, weighted; the others when it has no instance";
+	plugin_class->description = "The caller's region and zone first (weighted), others as a fallback";
 	strategy_class->new_state = artemis_close_by_visit_plugin_new_state;
 	strategy_class->free_state = artemis_close_by_visit_plugin_free_state;
 	strategy_class->choose = artemis_close_by_visit_plugin_choose;
