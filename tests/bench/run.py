@@ -52,7 +52,7 @@ LOOKUP = "/api/discovery/lookup.json"
 REGISTER = "/api/registry/register.json"
 HEARTBEAT = "/api/registry/heartbeat.json"
 
-# name, target description, unit, predicate input -> (value, target)
+# scenario -> (target as printed, threshold: items/s, or the ratio to baseline-10 for discovery-10)
 TARGETS = {
     "discovery-10": ("≥ 0.8 × baseline req/s", 0.8),
     "discovery-1000": ("≥ 1,000 answers/s", 1000),
@@ -381,7 +381,8 @@ class Bench:
         try:
             self.prepare(name)
             run = self.measure(name, duration)
-        except (RuntimeError, OSError, ValueError, KeyError, http.client.HTTPException) as e:
+        except (RuntimeError, OSError, ValueError, KeyError, http.client.HTTPException,
+                subprocess.SubprocessError) as e:
             run = {"error": str(e)[:1000]}
             log("ERROR %s: %s" % (context, run["error"]))
         if self.ensure_artemisd(context):
@@ -457,8 +458,9 @@ def rss_test(args, work):
         before = vm_status(proc.pid)
         bodies = []
         for start in range(0, RSS_INSTANCES, RSS_BATCH):
-            bodies.append(instances_body([instance(20, i, "bench.rss.s%03d" % (i % RSS_SERVICES), 2000 + i % RSS_SERVICES)
-                                          for i in range(start, start + RSS_BATCH)]))
+            batch = [instance(20, i, "bench.rss.s%03d" % (i % RSS_SERVICES), 2000 + i % RSS_SERVICES)
+                     for i in range(start, start + RSS_BATCH)]
+            bodies.append(instances_body(batch))
         t0 = time.monotonic()
         for i, body in enumerate(bodies):
             expect_success(*client.post(REGISTER, body), "RSS registration batch %d" % i)
@@ -624,9 +626,10 @@ def markdown(results):
                      "less sensitive to the machine's other load than req/s)." % (a, b, b / a))
     if results.get("crashes"):
         lines.append("")
+        last_lines = ["%s: %s" % (c["during"], (c["log_tail"].strip().splitlines() or ["?"])[-1])
+                      for c in results["crashes"]]
         lines.append("**artemisd crashed %d time(s)** (restarted with an empty registry each time): %s." % (
-            len(results["crashes"]), "; ".join("%s: %s" % (c["during"], (c["log_tail"].strip().splitlines() or ["?"])[-1])
-                                               for c in results["crashes"])))
+            len(results["crashes"]), "; ".join(last_lines)))
     if results.get("rss_error"):
         lines.append("")
         lines.append("RSS test failed: %s" % results["rss_error"])
@@ -636,7 +639,8 @@ def markdown(results):
         lines.append("")
         lines.append("| RSS test | RSS before | RSS after | after − before | bytes/instance | Target | Met? |")
         lines.append("|---|---:|---:|---:|---:|---|---|")
-        lines.append("| %s instances × %d metadata, %d/request, %d services | %.1f MB | %.1f MB | %.1f MB | %s | %s | %s (%+.0f%% headroom) |" % (
+        lines.append("| %s instances × %d metadata, %d/request, %d services | %.1f MB | %.1f MB | %.1f MB "
+                     "| %s | %s | %s (%+.0f%% headroom) |" % (
             fmt_int(rss["instances"]), rss["metadata_entries"], rss["batch"], rss["services"],
             rss["rss_before_bytes"] / MB, rss["rss_after_bytes"] / MB,
             (rss["rss_after_bytes"] - rss["rss_before_bytes"]) / MB, fmt_int(rss["bytes_per_instance"]),
