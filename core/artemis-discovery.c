@@ -11,6 +11,7 @@ struct _ArtemisDiscovery {
 	ArtemisRegistry *registry;
 	GPtrArray *filters;
 	GHashTable *cache; /* lower-case service id → GBytes */
+	guint64 generation; /* bumped when filter state changes (see artemis_discovery_invalidate) */
 	guint change_listener;
 };
 
@@ -57,9 +58,27 @@ artemis_discovery_init (ArtemisDiscovery *self)
 }
 
 static void
+drop_cached (ArtemisDiscovery *self, const char *service_id)
+{
+	g_autofree char *key = artemis_id_to_key (service_id);
+
+	if (key != NULL)
+		g_hash_table_remove (self->cache, key);
+}
+
+/*
+ * A registry change only touches its service's answer; a reload says
+ * something beside the registry changed, as artemis_discovery_invalidate() does.
+ */
+static void
 on_change (ArtemisChange *change, gpointer user_data)
 {
-	artemis_discovery_invalidate (user_data, artemis_change_get_service_id (change));
+	ArtemisDiscovery *self = user_data;
+
+	if (change->type == ARTEMIS_CHANGE_RELOAD)
+		artemis_discovery_invalidate (self, artemis_change_get_service_id (change));
+	else
+		drop_cached (self, artemis_change_get_service_id (change));
 }
 
 ArtemisDiscovery *
@@ -171,14 +190,17 @@ artemis_discovery_get_service_json (ArtemisDiscovery *self, const ArtemisDiscove
 void
 artemis_discovery_invalidate (ArtemisDiscovery *self, const char *service_id)
 {
-	g_autofree char *key = NULL;
-
-	if (service_id == NULL) {
+	self->generation++;
+	if (service_id == NULL)
 		g_hash_table_remove_all (self->cache);
-		return;
-	}
-	key = artemis_id_to_key (service_id);
-	g_hash_table_remove (self->cache, key);
+	else
+		drop_cached (self, service_id);
+}
+
+guint64
+artemis_discovery_get_generation (ArtemisDiscovery *self)
+{
+	return self->generation;
 }
 
 gboolean

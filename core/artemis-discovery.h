@@ -41,7 +41,16 @@ gboolean artemis_discovery_check_ready (ArtemisDiscovery *discovery, GError **er
 gboolean artemis_discovery_check_caller (ArtemisDiscovery *discovery, const char *region_id, const char *zone_id,
 					 GError **error);
 
-/* Drops cached answers of @service_id, or of every service when NULL. */
+/*
+ * Says filter state changed (e.g. an instance was pulled out): drops cached
+ * answers of @service_id, or of every service when NULL.
+ */
 void artemis_discovery_invalidate (ArtemisDiscovery *discovery, const char *service_id);
+/*
+ * Changes whenever filter state changes (every artemis_discovery_invalidate()
+ * and reload): a filtered service is unchanged while this and its registry
+ * version are.
+ */
+guint64 artemis_discovery_get_generation (ArtemisDiscovery *discovery);
 
 G_END_DECLS

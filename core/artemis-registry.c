@@ -22,6 +22,7 @@ struct _ServiceEntry {
 	char *service_id; /* as first registered */
 	char *key;        /* lower-case */
 	GHashTable *leases; /* instance key (owned by the lease's instance) → Lease */
+	guint64 version;    /* changes with every membership or payload change */
 };
 
 /*
@@ -46,6 +47,7 @@ struct _ArtemisRegistry {
 	ArtemisClockFunc clock;
 	gpointer clock_data;
 	GHashTable *services; /* lower-case service id → ServiceEntry */
+	guint64 last_version; /* source of ServiceEntry.version, unique across services */
 	Pool pools[ARTEMIS_N_LEASE_POOLS];
 	guint n_instances;
 };
@@ -245,6 +247,7 @@ remove_lease (ArtemisRegistry *self, Lease *lease, gboolean record_change)
 
 	pool_unlink (&self->pools[lease->pool], lease);
 	g_hash_table_remove (entry->leases, artemis_instance_get_key (lease->instance));
+	entry->version = ++self->last_version;
 	self->n_instances--;
 	if (record_change) {
 		g_autoptr (ArtemisChange) change = artemis_change_log_append (
@@ -279,6 +282,7 @@ artemis_registry_register (ArtemisRegistry *self, ArtemisInstance *instance)
 		self->n_instances++;
 	}
 	pool_link_tail (&self->pools[lease->pool], lease);
+	entry->version = ++self->last_version;
 	change = artemis_change_log_append (self->log, ARTEMIS_CHANGE_NEW, now, instance);
 }
 
@@ -569,6 +573,14 @@ artemis_registry_list_services (ArtemisRegistry *self)
 		g_ptr_array_add (ids, g_strdup (((ServiceEntry *) value)->service_id));
 	g_ptr_array_sort (ids, compare_strings);
 	return ids;
+}
+
+guint64
+artemis_registry_get_service_version (ArtemisRegistry *self, const char *service_id)
+{
+	ServiceEntry *entry = lookup_service (self, service_id);
+
+	return entry != NULL ? entry->version : 0;
 }
 
 guint

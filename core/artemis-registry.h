@@ -99,6 +99,11 @@ GPtrArray *artemis_registry_get_instances (ArtemisRegistry *registry, const char
 					   const char **stored_service_id);
 /* The ids (as stored) of every service with at least one lease, sorted. */
 GPtrArray *artemis_registry_list_services (ArtemisRegistry *registry);
+/*
+ * A number that changes whenever the instances of @service_id change
+ * (never reused, even across services); 0 for an unknown service.
+ */
+guint64 artemis_registry_get_service_version (ArtemisRegistry *registry, const char *service_id);
 guint artemis_registry_get_n_instances (ArtemisRegistry *registry);
 
 void artemis_registry_foreach_lease (ArtemisRegistry *registry, ArtemisLeasePool pool, ArtemisLeaseFunc func,

@@ -3,10 +3,24 @@
 
 #include "artemis-versioned-cache.h"
 
+/*
+ * One service of a snapshot, shared by every snapshot in which it did not
+ * change: a refresh only filters the services that changed since the last
+ * one, and a diff skips the entries two snapshots share.
+ */
+typedef struct {
+	gint ref_count;
+	ArtemisService *service;
+	guint64 registry_version;
+	GHashTable *index; /* instance key → ArtemisInstance, built on first diff */
+} Entry;
+
 typedef struct {
 	gint64 version;
-	GPtrArray *services; /* ArtemisService */
-	GPtrArray *delta;    /* ArtemisServiceDelta to the newest, NULL for the newest */
+	guint64 generation;   /* of the discovery filters when taken */
+	GPtrArray *entries;   /* Entry, services with ≥1 instance, sorted by id */
+	GHashTable *by_key;   /* lower-case service id → Entry */
+	GPtrArray *delta;     /* ArtemisServiceDelta to the newest, NULL for the newest */
 } Snapshot;
 
 struct _ArtemisVersionedCache {
@@ -32,10 +46,55 @@ artemis_service_delta_free (ArtemisServiceDelta *delta)
 	g_free (delta);
 }
 
+static Entry *
+entry_new (ArtemisService *service, guint64 registry_version)
+{
+	Entry *entry = g_new0 (Entry, 1);
+
+	entry->ref_count = 1;
+	entry->service = service;
+	entry->registry_version = registry_version;
+	return entry;
+}
+
+static Entry *
+entry_ref (Entry *entry)
+{
+	entry->ref_count++;
+	return entry;
+}
+
+static void
+entry_unref (Entry *entry)
+{
+	if (--entry->ref_count > 0)
+		return;
+	artemis_service_free (entry->service);
+	g_clear_pointer (&entry->index, g_hash_table_unref);
+	g_free (entry);
+}
+
+static GHashTable *
+entry_get_index (Entry *entry)
+{
+	GPtrArray *instances = entry->service->instances;
+
+	if (entry->index != NULL)
+		return entry->index;
+	entry->index = g_hash_table_new (g_str_hash, g_str_equal);
+	for (guint i = 0; i < instances->len; i++) {
+		ArtemisInstance *instance = g_ptr_array_index (instances, i);
+
+		g_hash_table_insert (entry->index, (gpointer) artemis_instance_get_key (instance), instance);
+	}
+	return entry->index;
+}
+
 static void
 snapshot_free (Snapshot *snapshot)
 {
-	g_ptr_array_unref (snapshot->services);
+	g_ptr_array_unref (snapshot->entries);
+	g_hash_table_unref (snapshot->by_key);
 	g_clear_pointer (&snapshot->delta, g_ptr_array_unref);
 	g_free (snapshot);
 }
@@ -87,44 +146,53 @@ artemis_versioned_cache_new (ArtemisDiscovery *discovery, const ArtemisConfig *c
 	return self;
 }
 
-static GPtrArray *
-compute_services (ArtemisVersionedCache *self)
+/* The entry of @previous if the service did not change since, else a freshly filtered one. */
+static Entry *
+take_entry (ArtemisVersionedCache *self, Snapshot *previous, guint64 generation, const char *service_id)
+{
+	ArtemisRegistry *registry = artemis_discovery_get_registry (self->discovery);
+	guint64 registry_version = artemis_registry_get_service_version (registry, service_id);
+	g_autoptr (ArtemisDiscoveryConfig) config = NULL;
+	g_autofree char *key = NULL;
+	ArtemisService *service;
+	Entry *old;
+
+	if (previous != NULL && previous->generation == generation) {
+		key = artemis_id_to_key (service_id);
+		old = g_hash_table_lookup (previous->by_key, key);
+		if (old != NULL && old->registry_version == registry_version)
+			return entry_ref (old);
+	}
+	config = artemis_discovery_config_new (service_id);
+	service = artemis_discovery_get_service (self->discovery, config, FALSE);
+	if (service == NULL || service->instances == NULL || service->instances->len == 0) {
+		artemis_service_free (service);
+		return NULL;
+	}
+	return entry_new (service, registry_version);
+}
+
+static Snapshot *
+take_snapshot (ArtemisVersionedCache *self, Snapshot *previous, gint64 version)
 {
 	ArtemisRegistry *registry = artemis_discovery_get_registry (self->discovery);
 	g_autoptr (GPtrArray) ids = artemis_registry_list_services (registry);
-	GPtrArray *services = g_ptr_array_new_with_free_func ((GDestroyNotify) artemis_service_free);
+	Snapshot *snapshot = g_new0 (Snapshot, 1);
 
+	snapshot->version = version;
+	snapshot->generation = artemis_discovery_get_generation (self->discovery);
+	snapshot->entries = g_ptr_array_new_full (ids->len, (GDestroyNotify) entry_unref);
+	snapshot->by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 	for (guint i = 0; i < ids->len; i++) {
-		g_autoptr (ArtemisDiscoveryConfig) config = artemis_discovery_config_new (g_ptr_array_index (ids, i));
-		ArtemisService *service = artemis_discovery_get_service (self->discovery, config, FALSE);
+		const char *service_id = g_ptr_array_index (ids, i);
+		Entry *entry = take_entry (self, previous, snapshot->generation, service_id);
 
-		if (service != NULL && service->instances != NULL && service->instances->len > 0)
-			g_ptr_array_add (services, service);
-		else
-			artemis_service_free (service);
+		if (entry == NULL)
+			continue;
+		g_ptr_array_add (snapshot->entries, entry);
+		g_hash_table_insert (snapshot->by_key, artemis_id_to_key (service_id), entry);
 	}
-	return services;
-}
-
-/* lower-case service id → (instance key → instance) */
-static GHashTable *
-index_services (GPtrArray *services)
-{
-	GHashTable *index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-						    (GDestroyNotify) g_hash_table_unref);
-
-	for (guint i = 0; i < services->len; i++) {
-		ArtemisService *service = g_ptr_array_index (services, i);
-		GHashTable *instances = g_hash_table_new (g_str_hash, g_str_equal);
-
-		for (guint j = 0; j < service->instances->len; j++) {
-			ArtemisInstance *instance = g_ptr_array_index (service->instances, j);
-
-			g_hash_table_insert (instances, (gpointer) artemis_instance_get_key (instance), instance);
-		}
-		g_hash_table_insert (index, artemis_id_to_key (service->service_id), instances);
-	}
-	return index;
+	return snapshot;
 }
 
 /* Appends a @type change for each instance of @from missing from @to. */
@@ -143,15 +211,17 @@ add_missing (GPtrArray *changes, GHashTable *from, GHashTable *to, ArtemisChange
 	}
 }
 
+/* Instances compared by key only: payload changes are not reported (spec §6). */
 static void
-add_service_delta (GPtrArray *delta, const char *service_id, GHashTable *old_instances,
-		   GHashTable *new_instances, gint64 now)
+add_service_delta (GPtrArray *delta, const char *service_id, Entry *old_entry, Entry *new_entry, gint64 now)
 {
-	ArtemisServiceDelta *service_delta;
+	GHashTable *old_index = old_entry != NULL ? entry_get_index (old_entry) : NULL;
+	GHashTable *new_index = new_entry != NULL ? entry_get_index (new_entry) : NULL;
 	GPtrArray *changes = g_ptr_array_new_with_free_func ((GDestroyNotify) artemis_change_unref);
+	ArtemisServiceDelta *service_delta;
 
-	add_missing (changes, old_instances, new_instances, ARTEMIS_CHANGE_DELETE, now);
-	add_missing (changes, new_instances, old_instances, ARTEMIS_CHANGE_NEW, now);
+	add_missing (changes, old_index, new_index, ARTEMIS_CHANGE_DELETE, now);
+	add_missing (changes, new_index, old_index, ARTEMIS_CHANGE_NEW, now);
 	if (changes->len == 0) {
 		g_ptr_array_unref (changes);
 		return;
@@ -162,28 +232,27 @@ add_service_delta (GPtrArray *delta, const char *service_id, GHashTable *old_ins
 	g_ptr_array_add (delta, service_delta);
 }
 
-/* Instances compared by key only: payload changes are not reported (spec §6). */
 static GPtrArray *
-diff_snapshots (GPtrArray *old_services, GPtrArray *new_services, gint64 now)
+diff_snapshots (Snapshot *older, Snapshot *newer, gint64 now)
 {
-	g_autoptr (GHashTable) old_index = index_services (old_services);
-	g_autoptr (GHashTable) new_index = index_services (new_services);
 	GPtrArray *delta = g_ptr_array_new_with_free_func ((GDestroyNotify) artemis_service_delta_free);
+	GHashTableIter iter;
+	gpointer key, value;
 
-	for (guint i = 0; i < new_services->len; i++) {
-		ArtemisService *service = g_ptr_array_index (new_services, i);
-		g_autofree char *key = artemis_id_to_key (service->service_id);
+	for (guint i = 0; i < newer->entries->len; i++) {
+		Entry *entry = g_ptr_array_index (newer->entries, i);
+		g_autofree char *entry_key = artemis_id_to_key (entry->service->service_id);
+		Entry *old_entry = g_hash_table_lookup (older->by_key, entry_key);
 
-		add_service_delta (delta, service->service_id, g_hash_table_lookup (old_index, key),
-				   g_hash_table_lookup (new_index, key), now);
+		if (old_entry != entry)
+			add_service_delta (delta, entry->service->service_id, old_entry, entry, now);
 	}
-	for (guint i = 0; i < old_services->len; i++) {
-		ArtemisService *service = g_ptr_array_index (old_services, i);
-		g_autofree char *key = artemis_id_to_key (service->service_id);
+	g_hash_table_iter_init (&iter, older->by_key);
+	while (g_hash_table_iter_next (&iter, &key, &value)) {
+		Entry *old_entry = value;
 
-		if (!g_hash_table_contains (new_index, key))
-			add_service_delta (delta, service->service_id, g_hash_table_lookup (old_index, key), NULL,
-					   now);
+		if (!g_hash_table_contains (newer->by_key, key))
+			add_service_delta (delta, old_entry->service->service_id, old_entry, NULL, now);
 	}
 	return delta;
 }
@@ -193,12 +262,11 @@ artemis_versioned_cache_refresh (ArtemisVersionedCache *self)
 {
 	ArtemisRegistry *registry = artemis_discovery_get_registry (self->discovery);
 	gint64 now = artemis_registry_now (registry);
-	Snapshot *newest = g_queue_peek_head (&self->snapshots);
-	Snapshot *snapshot = g_new0 (Snapshot, 1);
+	Snapshot *previous = g_queue_peek_head (&self->snapshots);
+	Snapshot *snapshot;
 
 	/* Versions must be unique even when two refreshes share a millisecond. */
-	snapshot->version = newest != NULL ? MAX (now, newest->version + 1) : now;
-	snapshot->services = compute_services (self);
+	snapshot = take_snapshot (self, previous, previous != NULL ? MAX (now, previous->version + 1) : now);
 	g_queue_push_head (&self->snapshots, snapshot);
 	while (self->snapshots.length > self->max_snapshots)
 		snapshot_free (g_queue_pop_tail (&self->snapshots));
@@ -207,7 +275,7 @@ artemis_versioned_cache_refresh (ArtemisVersionedCache *self)
 		Snapshot *older = l->data;
 
 		g_clear_pointer (&older->delta, g_ptr_array_unref);
-		older->delta = diff_snapshots (older->services, snapshot->services, now);
+		older->delta = diff_snapshots (older, snapshot, now);
 	}
 }
 
@@ -229,17 +297,38 @@ artemis_versioned_cache_start (ArtemisVersionedCache *self)
 	self->refresh_source = g_timeout_add (self->init_delay_ms, on_refresh_timeout, self);
 }
 
+static GPtrArray *
+services_of (Snapshot *snapshot)
+{
+	GPtrArray *services = g_ptr_array_new_full (snapshot->entries->len, NULL);
+
+	for (guint i = 0; i < snapshot->entries->len; i++)
+		g_ptr_array_add (services, ((Entry *) g_ptr_array_index (snapshot->entries, i))->service);
+	return services;
+}
+
 GPtrArray *
 artemis_versioned_cache_get_services (ArtemisVersionedCache *self, gint64 *version)
 {
 	Snapshot *newest = g_queue_peek_head (&self->snapshots);
+	Snapshot *transient;
+	GPtrArray *services;
 
-	if (newest == NULL) {
-		*version = 0;
-		return compute_services (self);
+	if (newest != NULL) {
+		*version = newest->version;
+		return services_of (newest);
 	}
-	*version = newest->version;
-	return g_ptr_array_ref (newest->services);
+	/* Before the first refresh: computed on the spot, version 0 (spec §6). */
+	*version = 0;
+	transient = take_snapshot (self, NULL, 0);
+	services = g_ptr_array_new_full (transient->entries->len, (GDestroyNotify) artemis_service_free);
+	for (guint i = 0; i < transient->entries->len; i++) {
+		Entry *entry = g_ptr_array_index (transient->entries, i);
+
+		g_ptr_array_add (services, g_steal_pointer (&entry->service));
+	}
+	snapshot_free (transient);
+	return services;
 }
 
 GPtrArray *

@@ -33,8 +33,8 @@ void artemis_versioned_cache_refresh (ArtemisVersionedCache *cache);
 
 /*
  * The newest snapshot's services (ArtemisService, each with ≥1 instance
- * after filtering). Before the first refresh it is computed on the spot and
- * *@version is 0.
+ * after filtering, sorted by id), valid until the next refresh. Before the
+ * first refresh they are computed on the spot and *@version is 0.
  */
 GPtrArray *artemis_versioned_cache_get_services (ArtemisVersionedCache *cache, gint64 *version);
 /*

@@ -679,6 +679,43 @@ test_versioned_cache_delta (RegistryFixture *fixture, gconstpointer data)
 	g_clear_pointer (&services, g_ptr_array_unref);
 }
 
+/* A refresh re-filters only what changed: unchanged services are shared. */
+static void
+test_versioned_cache_reuse (RegistryFixture *fixture, gconstpointer data)
+{
+	g_autoptr (ArtemisDiscovery) discovery = artemis_discovery_new (fixture->registry);
+	g_autoptr (ArtemisVersionedCache) cache = artemis_versioned_cache_new (discovery, fixture->config);
+	g_autoptr (ArtemisInstance) a = make_instance ("a-svc", "a", FALSE);
+	g_autoptr (ArtemisInstance) b = make_instance ("b-svc", "b", FALSE);
+	g_autoptr (ArtemisInstance) b2 = make_instance ("b-svc", "b2", FALSE);
+	g_autoptr (GPtrArray) first = NULL;
+	g_autoptr (GPtrArray) second = NULL;
+	g_autoptr (GPtrArray) third = NULL;
+	gint64 version;
+
+	artemis_registry_register (fixture->registry, a);
+	artemis_registry_register (fixture->registry, b);
+	artemis_versioned_cache_refresh (cache);
+	first = artemis_versioned_cache_get_services (cache, &version);
+
+	/* A heartbeat is not a change; a new instance of b-svc is. */
+	g_assert_true (artemis_registry_renew (fixture->registry, a));
+	artemis_registry_register (fixture->registry, b2);
+	artemis_versioned_cache_refresh (cache);
+	second = artemis_versioned_cache_get_services (cache, &version);
+	g_assert_cmpuint (second->len, ==, 2);
+	g_assert_true (g_ptr_array_index (second, 0) == g_ptr_array_index (first, 0));
+	g_assert_false (g_ptr_array_index (second, 1) == g_ptr_array_index (first, 1));
+	g_assert_cmpuint (((ArtemisService *) g_ptr_array_index (second, 1))->instances->len, ==, 2);
+
+	/* Filter state changed: everything is filtered again. */
+	artemis_discovery_invalidate (discovery, "a-svc");
+	artemis_versioned_cache_refresh (cache);
+	third = artemis_versioned_cache_get_services (cache, &version);
+	g_assert_false (g_ptr_array_index (third, 0) == g_ptr_array_index (second, 0));
+	g_assert_false (g_ptr_array_index (third, 1) == g_ptr_array_index (second, 1));
+}
+
 /* ---- discovery cache ----------------------------------------------------- */
 
 static void
@@ -805,6 +842,7 @@ main (int argc, char **argv)
 	REGISTRY_TEST ("/artemis/registry/handle-whole-request", test_registry_handle_whole_request);
 	REGISTRY_TEST ("/artemis/registry/unsafe-suspends-expiry", test_registry_unsafe_suspends_expiry);
 	REGISTRY_TEST ("/artemis/versioned-cache/delta", test_versioned_cache_delta);
+	REGISTRY_TEST ("/artemis/versioned-cache/reuse", test_versioned_cache_reuse);
 	REGISTRY_TEST ("/artemis/discovery/cache", test_discovery_cache);
 
 	g_test_add_func ("/artemis/safe-checker/window", test_safe_checker);
