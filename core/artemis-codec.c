@@ -393,32 +393,77 @@ artemis_codec_read_instance (ArtemisJsonScanner *scanner, ArtemisInstanceBuilder
 	return TRUE;
 }
 
+/* Reads one array element into *@element (NULL for a JSON null where allowed). */
+typedef gboolean (*ReadElement) (ArtemisJsonScanner *scanner, gpointer context, gpointer *element,
+				 GError **error);
+
+/* An array whose elements @read_element reads, or NULL for `null`. */
 static gboolean
-read_instance_array (ArtemisJsonScanner *scanner, GPtrArray **instances, GError **error)
+read_array (ArtemisJsonScanner *scanner, ReadElement read_element, gpointer context, GDestroyNotify free_element,
+	    GPtrArray **array, GError **error)
 {
-	g_autoptr (ArtemisInstanceBuilder) builder = artemis_instance_builder_new ();
 	g_autoptr (GPtrArray) result = NULL;
 	gboolean is_null, failed;
 
 	if (!artemis_json_scanner_begin_array (scanner, &is_null, error))
 		return FALSE;
 	if (is_null) {
-		*instances = NULL;
+		*array = NULL;
 		return TRUE;
 	}
-	result = artemis_instance_array_new (16);
+	result = g_ptr_array_new_with_free_func (free_element);
 	while (next_element (scanner, &failed, error)) {
-		ArtemisInstance *instance = NULL;
+		gpointer element = NULL;
 
-		if (!artemis_codec_read_instance (scanner, builder, &instance, error))
+		if (!read_element (scanner, context, &element, error))
 			return FALSE;
-		/* NULL elements are kept: the registry skips them (spec §5.2). */
-		g_ptr_array_add (result, instance);
+		g_ptr_array_add (result, element);
 	}
 	if (failed)
 		return FALSE;
-	*instances = g_steal_pointer (&result);
+	*array = g_steal_pointer (&result);
 	return TRUE;
+}
+
+static gboolean
+read_text_element (ArtemisJsonScanner *scanner, gpointer context, gpointer *element, GError **error)
+{
+	return read_text (scanner, (char **) element, error);
+}
+
+/* NULL elements are kept: the registry skips them (spec §5.2). */
+static gboolean
+read_instance_element (ArtemisJsonScanner *scanner, gpointer builder, gpointer *element, GError **error)
+{
+	return artemis_codec_read_instance (scanner, builder, (ArtemisInstance **) element, error);
+}
+
+static gboolean
+read_config_element (ArtemisJsonScanner *scanner, gpointer context, gpointer *element, GError **error)
+{
+	return artemis_codec_read_discovery_config (scanner, (ArtemisDiscoveryConfig **) element, error);
+}
+
+static gboolean
+read_instance_array (ArtemisJsonScanner *scanner, GPtrArray **instances, GError **error)
+{
+	g_autoptr (ArtemisInstanceBuilder) builder = artemis_instance_builder_new ();
+
+	return read_array (scanner, read_instance_element, builder, (GDestroyNotify) artemis_instance_unref,
+			   instances, error);
+}
+
+static gboolean
+read_config_array (ArtemisJsonScanner *scanner, GPtrArray **configs, GError **error)
+{
+	return read_array (scanner, read_config_element, NULL, (GDestroyNotify) artemis_discovery_config_free,
+			   configs, error);
+}
+
+static gboolean
+read_text_array (ArtemisJsonScanner *scanner, GPtrArray **strings, GError **error)
+{
+	return read_array (scanner, read_text_element, NULL, g_free, strings, error);
 }
 
 /* Begins the top-level request object; a literal null is a bad request (HTTP 400). */
@@ -513,32 +558,6 @@ artemis_codec_read_discovery_config (ArtemisJsonScanner *scanner, ArtemisDiscove
 	return TRUE;
 }
 
-static gboolean
-read_discovery_configs (ArtemisJsonScanner *scanner, GPtrArray **configs, GError **error)
-{
-	g_autoptr (GPtrArray) result = NULL;
-	gboolean is_null, failed;
-
-	if (!artemis_json_scanner_begin_array (scanner, &is_null, error))
-		return FALSE;
-	if (is_null) {
-		*configs = NULL;
-		return TRUE;
-	}
-	result = g_ptr_array_new_with_free_func ((GDestroyNotify) artemis_discovery_config_free);
-	while (next_element (scanner, &failed, error)) {
-		ArtemisDiscoveryConfig *config = NULL;
-
-		if (!artemis_codec_read_discovery_config (scanner, &config, error))
-			return FALSE;
-		g_ptr_array_add (result, config);
-	}
-	if (failed)
-		return FALSE;
-	*configs = g_steal_pointer (&result);
-	return TRUE;
-}
-
 void
 artemis_lookup_request_free (ArtemisLookupRequest *request)
 {
@@ -564,7 +583,7 @@ artemis_codec_decode_lookup_request (const char *data, gsize len, GError **error
 
 		if (artemis_json_scanner_name_is (scanner, "discoveryConfigs")) {
 			g_clear_pointer (&request->configs, g_ptr_array_unref);
-			ok = name_field (read_discovery_configs (scanner, &request->configs, error), error,
+			ok = name_field (read_config_array (scanner, &request->configs, error), error,
 					 "discoveryConfigs");
 		} else if (artemis_json_scanner_name_is (scanner, "regionId"))
 			ok = name_field (read_text_member (scanner, &request->region_id, error), error, "regionId");
@@ -595,32 +614,6 @@ artemis_simple_request_free (ArtemisSimpleRequest *request)
 }
 
 static gboolean
-read_string_array (ArtemisJsonScanner *scanner, GPtrArray **strings, GError **error)
-{
-	g_autoptr (GPtrArray) result = NULL;
-	gboolean is_null, failed;
-
-	if (!artemis_json_scanner_begin_array (scanner, &is_null, error))
-		return FALSE;
-	if (is_null) {
-		*strings = NULL;
-		return TRUE;
-	}
-	result = g_ptr_array_new_with_free_func (g_free);
-	while (next_element (scanner, &failed, error)) {
-		char *value = NULL;
-
-		if (!read_text (scanner, &value, error))
-			return FALSE;
-		g_ptr_array_add (result, value);
-	}
-	if (failed)
-		return FALSE;
-	*strings = g_steal_pointer (&result);
-	return TRUE;
-}
-
-static gboolean
 read_simple_member (ArtemisJsonScanner *scanner, ArtemisSimpleRequest *request, GError **error)
 {
 	if (artemis_json_scanner_name_is (scanner, "regionId"))
@@ -637,7 +630,7 @@ read_simple_member (ArtemisJsonScanner *scanner, ArtemisSimpleRequest *request, 
 	}
 	if (artemis_json_scanner_name_is (scanner, "serviceIds")) {
 		g_clear_pointer (&request->service_ids, g_ptr_array_unref);
-		return name_field (read_string_array (scanner, &request->service_ids, error), error, "serviceIds");
+		return name_field (read_text_array (scanner, &request->service_ids, error), error, "serviceIds");
 	}
 	return artemis_json_scanner_skip_value (scanner, error);
 }
