@@ -13,6 +13,22 @@ artemis_api_write_error_status (ArtemisJsonWriter *writer, const GError *error)
 }
 
 void
+artemis_api_write_registry_response (ArtemisJsonWriter *writer, GPtrArray *failed, const GError *error)
+{
+	artemis_json_writer_begin_object (writer);
+	artemis_json_writer_member (writer, "failedInstances");
+	artemis_codec_write_failed_instances (writer, failed);
+	artemis_json_writer_member (writer, "responseStatus");
+	if (error != NULL)
+		artemis_api_write_error_status (writer, error);
+	else if (failed->len > 0)
+		artemis_codec_write_response_status (writer, ARTEMIS_ERROR_CODE_PARTIAL_FAIL, "");
+	else
+		artemis_codec_write_success_status (writer);
+	artemis_json_writer_end_object (writer);
+}
+
+void
 artemis_api_reply_bad_body (ArtemisRequest *request, const GError *error)
 {
 	g_autofree char *message = g_strdup_printf ("Malformed request body: %s", error->message);

@@ -8,6 +8,12 @@ G_BEGIN_DECLS
 
 /* Writes the responseStatus for a core @error (its code mapped to the protocol's errorCode). */
 void artemis_api_write_error_status (ArtemisJsonWriter *writer, const GError *error);
+/*
+ * Writes `{"failedInstances":…,"responseStatus":…}` of register, heartbeat
+ * and unregister (spec §3.1): @error when the whole request failed, else
+ * partial_fail when @failed is not empty.
+ */
+void artemis_api_write_registry_response (ArtemisJsonWriter *writer, GPtrArray *failed, const GError *error);
 /* Answers a body that could not be decoded: HTTP 400 with the decoder's message. */
 void artemis_api_reply_bad_body (ArtemisRequest *request, const GError *error);
 /* Answers `{"responseStatus":OK}` plus nothing else. */

@@ -10,17 +10,7 @@ reply_registry (ArtemisRequest *request, GPtrArray *failed, const GError *error)
 {
 	ArtemisJsonWriter *writer = artemis_json_writer_new (128);
 
-	artemis_json_writer_begin_object (writer);
-	artemis_json_writer_member (writer, "failedInstances");
-	artemis_codec_write_failed_instances (writer, failed);
-	artemis_json_writer_member (writer, "responseStatus");
-	if (error != NULL)
-		artemis_api_write_error_status (writer, error);
-	else if (failed->len > 0)
-		artemis_codec_write_response_status (writer, ARTEMIS_ERROR_CODE_PARTIAL_FAIL, "");
-	else
-		artemis_codec_write_success_status (writer);
-	artemis_json_writer_end_object (writer);
+	artemis_api_write_registry_response (writer, failed, error);
 	artemis_request_reply_writer (request, writer);
 }
 

@@ -376,8 +376,10 @@ on_connections (ArtemisRequest *request, gpointer user_data)
 {
 	ArtemisApp *app = user_data;
 	ArtemisJsonWriter *writer = artemis_json_writer_new (64);
-	g_autofree char *registry = g_strdup_printf ("%u", app->registry_sockets);
-	g_autofree char *discovery = g_strdup_printf ("%u", app->discovery_sockets);
+	g_autofree char *registry =
+		g_strdup_printf ("%u", artemis_ws_hub_get_n_sessions (app->ws_hub, ARTEMIS_WS_ENDPOINT_HEARTBEAT));
+	g_autofree char *discovery = g_strdup_printf (
+		"%u", artemis_ws_hub_get_n_sessions (app->ws_hub, ARTEMIS_WS_ENDPOINT_INSTANCE_CHANGE));
 
 	artemis_json_writer_begin_object (writer);
 	artemis_json_writer_member_string (writer, "registry", registry);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <ifaddrs.h>
 #include <string.h>
 #include <net/if.h>
@@ -76,6 +77,15 @@ load_plugins (ArtemisApp *app)
 		artemis_router_add_strategy (app->router, g_ptr_array_index (strategies, i));
 }
 
+/* Spec §4.5 step 2: a `new` or `change` of an instance down by management is not pushed. */
+static gboolean
+is_pushed (ArtemisChange *change, gpointer user_data)
+{
+	if (change->type != ARTEMIS_CHANGE_NEW && change->type != ARTEMIS_CHANGE_CHANGE)
+		return TRUE;
+	return !artemis_management_is_instance_down (user_data, change->instance);
+}
+
 ArtemisApp *
 artemis_app_new (ArtemisConfig *config)
 {
@@ -89,12 +99,20 @@ artemis_app_new (ArtemisConfig *config)
 	app->discovery = artemis_discovery_new (app->registry);
 	app->versioned_cache = artemis_versioned_cache_new (app->discovery, config);
 	app->router = artemis_router_new (app->discovery, config->default_route_strategy);
+	app->management = artemis_management_new (app->registry);
+	artemis_discovery_set_management (app->discovery, app->management);
 	load_plugins (app);
 	app->server = artemis_server_new (config->context_path, config->max_body_size);
+	app->ws_hub = artemis_ws_hub_new (config, app->registry);
+	artemis_ws_hub_set_change_filter (app->ws_hub, is_pushed, g_object_ref (app->management), g_object_unref);
 	artemis_api_registry_add_routes (app);
 	artemis_api_discovery_add_routes (app);
 	artemis_api_status_add_routes (app);
 	artemis_api_route_add_routes (app);
+	artemis_api_management_add_routes (app);
+	artemis_api_zone_add_routes (app);
+	artemis_api_log_add_routes (app);
+	artemis_api_websocket_add_routes (app);
 	return app;
 }
 
@@ -103,11 +121,18 @@ artemis_app_free (ArtemisApp *app)
 {
 	if (app == NULL)
 		return;
+	/* Sessions first: their handlers point into the server's routes. */
+	g_clear_object (&app->ws_hub);
 	g_clear_object (&app->server);
+	/* Finishes queued writes and closes the store, even while a reply holds it, before its plugin shuts down. */
+	if (app->storage != NULL)
+		artemis_storage_close (app->storage);
+	g_clear_object (&app->storage);
 	g_clear_object (&app->router);
 	g_clear_object (&app->plugins);
 	g_clear_object (&app->versioned_cache);
 	g_clear_object (&app->discovery);
+	g_clear_object (&app->management);
 	g_clear_object (&app->registry);
 	g_clear_object (&app->node);
 	g_clear_object (&app->change_log);
@@ -115,13 +140,63 @@ artemis_app_free (ArtemisApp *app)
 	g_free (app);
 }
 
+/* The storage backend plugin `storage-NAME` the configuration names, or NULL saying why not. */
+static ArtemisStorageBackend *
+find_storage_backend (ArtemisApp *app, GError **error)
+{
+	g_autofree char *name = g_strconcat ("storage-", app->config->storage_backend, NULL);
+	g_autoptr (GPtrArray) backends =
+		artemis_plugin_loader_get_plugins_of_kind (app->plugins, ARTEMIS_PLUGIN_KIND_STORAGE_BACKEND);
+	GPtrArray *infos = artemis_plugin_loader_get_infos (app->plugins);
+	const char *reason = _("no such plugin in the plugin directories");
+
+	for (guint i = 0; i < backends->len; i++) {
+		ArtemisPlugin *plugin = g_ptr_array_index (backends, i);
+
+		if (g_str_equal (artemis_plugin_get_name (plugin), name))
+			return ARTEMIS_STORAGE_BACKEND (plugin);
+	}
+	for (guint i = 0; i < infos->len; i++) {
+		const ArtemisPluginInfo *info = g_ptr_array_index (infos, i);
+
+		if (g_str_equal (info->name, name) && info->reason != NULL)
+			reason = info->reason;
+	}
+	g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_CONFIG,
+		     /* TRANSLATORS: [storage] backend=NAME, its plugin, and why it cannot be used */
+		     _("Storage backend “%s” ([storage] backend) is not available: plugin %s: %s"),
+		     app->config->storage_backend, name, reason);
+	return NULL;
+}
+
+/* Management state is loaded before anything is served, from a store that must work. */
+static gboolean
+start_storage (ArtemisApp *app, GError **error)
+{
+	ArtemisStorageBackend *backend = find_storage_backend (app, error);
+
+	if (backend == NULL)
+		return FALSE;
+	app->storage = artemis_storage_new (backend, app->management);
+	if (!artemis_storage_open (app->storage, app->config->data_dir, error)) {
+		g_prefix_error (error, _("Cannot use the management database: "));
+		return FALSE;
+	}
+	artemis_storage_start_polling (app->storage, app->config->storage_poll_interval_ms);
+	return TRUE;
+}
+
 gboolean
 artemis_app_start (ArtemisApp *app, GError **error)
 {
 	guint port;
 
-	if (!artemis_server_listen (app->server, app->config->bind_address, app->config->port, error))
+	if (!start_storage (app, error))
 		return FALSE;
+	if (!artemis_server_listen (app->server, app->config->bind_address, app->config->port, error)) {
+		g_prefix_error (error, _("Cannot listen: "));
+		return FALSE;
+	}
 	/* With port 0 the node URL is only known now. */
 	port = artemis_server_get_port (app->server);
 	if (port != app->config->port) {
@@ -131,6 +206,7 @@ artemis_app_start (ArtemisApp *app, GError **error)
 	}
 	artemis_registry_start (app->registry);
 	artemis_versioned_cache_start (app->versioned_cache);
+	artemis_ws_hub_start (app->ws_hub);
 	return TRUE;
 }
 

@@ -384,6 +384,12 @@ artemis_server_get_soup_server (ArtemisServer *self)
 	return self->soup_server;
 }
 
+const char *
+artemis_server_get_context_path (ArtemisServer *self)
+{
+	return self->context_path;
+}
+
 void
 artemis_server_add_route (ArtemisServer *self, const char *path, ArtemisMethods methods,
 			  ArtemisRouteHandler handler, gpointer user_data)

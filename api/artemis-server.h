@@ -44,6 +44,8 @@ G_DECLARE_FINAL_TYPE (ArtemisServer, artemis_server, ARTEMIS, SERVER, GObject)
  */
 ArtemisServer *artemis_server_new (const char *context_path, gsize max_body_size);
 SoupServer *artemis_server_get_soup_server (ArtemisServer *server);
+/* The context path every endpoint lies under: "" or "/prefix" (no trailing slash). */
+const char *artemis_server_get_context_path (ArtemisServer *server);
 void artemis_server_add_route (ArtemisServer *server, const char *path, ArtemisMethods methods,
 			       ArtemisRouteHandler handler, gpointer user_data);
 /* Listens on @address (NULL or empty: all addresses) and @port (0: any free port). */

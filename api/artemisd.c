@@ -167,7 +167,7 @@ run (int argc, char **argv)
 
 	app = artemis_app_new (config);
 	if (!artemis_app_start (app, &error)) {
-		g_printerr ("artemisd: cannot listen: %s\n", error->message);
+		g_printerr ("artemisd: %s\n", error->message);
 		return EXIT_FAILURE;
 	}
 	url = artemis_app_get_base_url (app);

@@ -62,6 +62,14 @@ typedef struct {
 		 JAVA_POOL (pool, "lease-update-safe-checker.dynamic-scheduled-thread.run-interval"),         \
 		 "Period of the safe check, in ms.")
 
+/* The IP black list of one WebSocket endpoint (Java endpoint id @id). */
+#define WS_BLACK_LIST_KEYS(prefix, field, id, path)                                                          \
+	BOOL_KEY ("websocket", prefix "-black-list-enabled", field##_enabled, TRUE,                           \
+		  "artemis.service." id ".ws-ip.black-list.enabled", "Apply " prefix "-black-list."),          \
+	{ "websocket", prefix "-black-list", KEY_STRV, OFS (field), 0, "", 0, 0,                               \
+	  "artemis.service." id ".ws-ip.black-list",                                                          \
+	  "Client IP addresses refused (HTTP 403) on " path ", separated by ';' or ','." }
+
 static const ConfigKey config_keys[] = {
 	STRING_KEY ("server", "bind", bind_address, "", NULL,
 		    "Address to listen on; empty listens on all addresses."),
@@ -110,12 +118,45 @@ static const ConfigKey config_keys[] = {
 		 "artemis.service.registry.data.instance-change.max-buffer-size",
 		 "Registry changes kept in memory for subscribers."),
 
+	INT_KEY ("websocket", "max-sockets", ws_max_sockets, 10000, 1, 1000000, NULL,
+		 "Open WebSocket sessions this node accepts, all endpoints together; more get HTTP 503."),
+	INT_KEY ("websocket", "max-subscriptions", ws_max_subscriptions, 1000, 1, 1000000, NULL,
+		 "Services one instance-change socket may subscribe to; one more closes it (1008)."),
+	INT_KEY ("websocket", "max-message-size", ws_max_message_size, 131072, 1024, 67108864,
+		 "(Tomcat WebSocket text buffer, 8192)",
+		 "Largest client message in bytes, fragments joined; a larger one closes the socket (1009)."),
+	INT_KEY ("websocket", "max-queued-messages", ws_max_queued_messages, 1024, 1, 1000000, NULL,
+		 "Messages one socket may have waiting to be sent before it counts as too slow."),
+	INT_KEY ("websocket", "max-queued-bytes", ws_max_queued_bytes, 1048576, 4096, 1073741824, NULL,
+		 "Bytes one socket may have waiting to be sent before it counts as too slow."),
+	INT_KEY ("websocket", "session-ttl", ws_session_ttl_ms, 360000, 1000, 18000000,
+		 "artemis.service.websocket.session.ttl",
+		 "Time after which a WebSocket session is closed whatever its traffic, in ms."),
+	INT_KEY ("websocket", "session-check-interval", ws_session_check_interval_ms, 60000, 10, 3600000,
+		 "artemis.service.websocket.session.health-checker.dynamic-scheduled-thread.run-interval",
+		 "Period of the session TTL sweep, in ms."),
+	WS_BLACK_LIST_KEYS ("heartbeat", ws_heartbeat_black_list, "service-heartbeat",
+			    "/ws/registry/heartbeat"),
+	WS_BLACK_LIST_KEYS ("discovery", ws_discovery_black_list, "service-discovery",
+			    "/ws/discovery/instance-change"),
+	WS_BLACK_LIST_KEYS ("all-changes", ws_all_changes_black_list, "service-discoveries",
+			    "/ws/discovery/all-instance-change"),
+
+	STRING_KEY ("storage", "backend", storage_backend, "sqlite",
+		    "data-source.properties (driverClassName, url)",
+		    "Where management state and its audit log persist: the storage plugin storage-NAME. "
+		    "artemisd does not start without it."),
+	INT_KEY ("storage", "poll-interval", storage_poll_interval_ms, 1000, 200, 60000,
+		 "artemis.management.*.cache-refresher.dynamic-scheduled-thread.run-interval",
+		 "How often a node asks a store shared with other nodes what they changed, in ms "
+		 "(not used by sqlite)."),
+
 	{ "plugins", "enabled", KEY_STRV, OFS (plugins_enabled), 0, "", 0, 0, NULL,
 	  "Plugins to load by name (file name without .so), ';'-separated; empty loads all. "
 	  "Settings: [plugin NAME]." },
-	{ "plugins", "filters", KEY_STRV, OFS (plugins_filters), 0, "", 0, 0, NULL,
-	  "Discovery filters in running order, ';'-separated; NAME:LABEL is one more instance of NAME; "
-	  "empty runs all, by name." },
+	{ "plugins", "filters", KEY_STRV, OFS (plugins_filters), 0, "filter-management", 0, 0, NULL,
+	  "Discovery filters in running order, ';'-separated; NAME:LABEL is one more instance of NAME. "
+	  "Without filter-management, pulled-out instances stay in discovery." },
 };
 
 /* Groups `[plugin NAME]` hold one plugin's settings, which only the plugin knows. */
@@ -126,6 +167,8 @@ key_field (const ArtemisConfig *config, const ConfigKey *key)
 {
 	return G_STRUCT_MEMBER_P ((gpointer) config, key->offset);
 }
+
+static char **parse_strv (const char *text);
 
 static void
 set_default (ArtemisConfig *config, const ConfigKey *key)
@@ -145,7 +188,7 @@ set_default (ArtemisConfig *config, const ConfigKey *key)
 		break;
 	case KEY_STRV:
 		g_strfreev (*(char ***) field);
-		*(char ***) field = g_new0 (char *, 1);
+		*(char ***) field = parse_strv (key->default_string);
 		break;
 	default:
 		g_assert_not_reached ();

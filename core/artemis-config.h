@@ -54,6 +54,23 @@ typedef struct {
 	char *default_route_strategy;
 	/* [changes] */
 	gint64 change_buffer_size;
+	/* [websocket] */
+	gint64 ws_max_sockets;
+	gint64 ws_max_subscriptions;
+	gint64 ws_max_message_size;
+	gint64 ws_max_queued_messages;
+	gint64 ws_max_queued_bytes;
+	gint64 ws_session_ttl_ms;
+	gint64 ws_session_check_interval_ms;
+	gboolean ws_heartbeat_black_list_enabled;
+	char **ws_heartbeat_black_list;
+	gboolean ws_discovery_black_list_enabled;
+	char **ws_discovery_black_list;
+	gboolean ws_all_changes_black_list_enabled;
+	char **ws_all_changes_black_list;
+	/* [storage] */
+	char *storage_backend;
+	gint64 storage_poll_interval_ms;
 	/* [plugins] */
 	char **plugins_enabled;
 	char **plugins_filters;

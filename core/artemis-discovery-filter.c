@@ -3,11 +3,27 @@
 
 #include "artemis-discovery-filter.h"
 
-G_DEFINE_ABSTRACT_TYPE (ArtemisDiscoveryFilter, artemis_discovery_filter, ARTEMIS_TYPE_PLUGIN)
+typedef struct {
+	ArtemisManagement *management;
+	gboolean applies_pull_outs;
+} ArtemisDiscoveryFilterPrivate;
+
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (ArtemisDiscoveryFilter, artemis_discovery_filter, ARTEMIS_TYPE_PLUGIN)
+
+static void
+artemis_discovery_filter_dispose (GObject *object)
+{
+	ArtemisDiscoveryFilterPrivate *priv =
+		artemis_discovery_filter_get_instance_private (ARTEMIS_DISCOVERY_FILTER (object));
+
+	g_clear_object (&priv->management);
+	G_OBJECT_CLASS (artemis_discovery_filter_parent_class)->dispose (object);
+}
 
 static void
 artemis_discovery_filter_class_init (ArtemisDiscoveryFilterClass *klass)
 {
+	G_OBJECT_CLASS (klass)->dispose = artemis_discovery_filter_dispose;
 }
 
 static void
@@ -35,4 +51,44 @@ artemis_discovery_filter_depends_on_caller (ArtemisDiscoveryFilter *self)
 	g_return_val_if_fail (ARTEMIS_IS_DISCOVERY_FILTER (self), FALSE);
 	klass = ARTEMIS_DISCOVERY_FILTER_GET_CLASS (self);
 	return klass->depends_on_caller != NULL && klass->depends_on_caller (self);
+}
+
+ArtemisManagement *
+artemis_discovery_filter_get_management (ArtemisDiscoveryFilter *self)
+{
+	ArtemisDiscoveryFilterPrivate *priv;
+
+	g_return_val_if_fail (ARTEMIS_IS_DISCOVERY_FILTER (self), NULL);
+	priv = artemis_discovery_filter_get_instance_private (self);
+	return priv->management;
+}
+
+void
+artemis_discovery_filter_set_management (ArtemisDiscoveryFilter *self, ArtemisManagement *management)
+{
+	ArtemisDiscoveryFilterPrivate *priv;
+
+	g_return_if_fail (ARTEMIS_IS_DISCOVERY_FILTER (self));
+	priv = artemis_discovery_filter_get_instance_private (self);
+	g_set_object (&priv->management, management);
+}
+
+gboolean
+artemis_discovery_filter_get_applies_pull_outs (ArtemisDiscoveryFilter *self)
+{
+	ArtemisDiscoveryFilterPrivate *priv;
+
+	g_return_val_if_fail (ARTEMIS_IS_DISCOVERY_FILTER (self), FALSE);
+	priv = artemis_discovery_filter_get_instance_private (self);
+	return priv->applies_pull_outs;
+}
+
+void
+artemis_discovery_filter_set_applies_pull_outs (ArtemisDiscoveryFilter *self, gboolean applies_pull_outs)
+{
+	ArtemisDiscoveryFilterPrivate *priv;
+
+	g_return_if_fail (ARTEMIS_IS_DISCOVERY_FILTER (self));
+	priv = artemis_discovery_filter_get_instance_private (self);
+	priv->applies_pull_outs = applies_pull_outs;
 }

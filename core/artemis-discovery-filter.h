@@ -3,6 +3,7 @@
 
 #include <glib-object.h>
 
+#include "artemis-management.h"
 #include "artemis-plugin.h"
 #include "artemis-service.h"
 
@@ -47,5 +48,21 @@ struct _ArtemisDiscoveryFilterClass {
 gboolean artemis_discovery_filter_filter (ArtemisDiscoveryFilter *self, ArtemisService *service,
 					  const ArtemisDiscoveryConfig *config, GError **error);
 gboolean artemis_discovery_filter_depends_on_caller (ArtemisDiscoveryFilter *self);
+
+/*
+ * The node's management state (pull-outs; later groups and route rules),
+ * for filters that apply it: set when the filter joins a discovery chain
+ * whose node has management state, else NULL. Read it when filtering.
+ */
+ArtemisManagement *artemis_discovery_filter_get_management (ArtemisDiscoveryFilter *self);
+/* Called by ArtemisDiscovery. */
+void artemis_discovery_filter_set_management (ArtemisDiscoveryFilter *self, ArtemisManagement *management);
+/*
+ * Whether the filter removes pulled-out instances. The management view
+ * (spec §7.4), which shows them as down, skips such filters. A filter
+ * says so once, in its instance init.
+ */
+gboolean artemis_discovery_filter_get_applies_pull_outs (ArtemisDiscoveryFilter *self);
+void artemis_discovery_filter_set_applies_pull_outs (ArtemisDiscoveryFilter *self, gboolean applies_pull_outs);
 
 G_END_DECLS

@@ -13,6 +13,8 @@ struct _ArtemisDiscovery {
 	GHashTable *cache; /* lower-case service id → GBytes */
 	guint64 generation; /* bumped when filter state changes (see artemis_discovery_invalidate) */
 	guint change_listener;
+	ArtemisManagement *management;
+	gulong management_handler;
 };
 
 G_DEFINE_TYPE (ArtemisDiscovery, artemis_discovery, G_TYPE_OBJECT)
@@ -27,6 +29,9 @@ artemis_discovery_dispose (GObject *object)
 						    self->change_listener);
 		self->change_listener = 0;
 	}
+	if (self->management != NULL)
+		g_clear_signal_handler (&self->management_handler, self->management);
+	g_clear_object (&self->management);
 	g_clear_object (&self->registry);
 	G_OBJECT_CLASS (artemis_discovery_parent_class)->dispose (object);
 }
@@ -103,7 +108,35 @@ artemis_discovery_add_filter (ArtemisDiscovery *self, ArtemisDiscoveryFilter *fi
 {
 	g_return_if_fail (ARTEMIS_IS_DISCOVERY_FILTER (filter));
 	g_ptr_array_add (self->filters, g_object_ref (filter));
+	if (self->management != NULL)
+		artemis_discovery_filter_set_management (filter, self->management);
 	artemis_discovery_invalidate (self, NULL);
+}
+
+/* Pull-outs take effect at once, not after a refresh period (spec §9.1). */
+static void
+on_management_changed (ArtemisManagement *management, gpointer user_data)
+{
+	artemis_discovery_invalidate (user_data, NULL);
+}
+
+void
+artemis_discovery_set_management (ArtemisDiscovery *self, ArtemisManagement *management)
+{
+	g_return_if_fail (ARTEMIS_IS_MANAGEMENT (management));
+	g_return_if_fail (self->management == NULL);
+	self->management = g_object_ref (management);
+	self->management_handler =
+		g_signal_connect (management, "changed", G_CALLBACK (on_management_changed), self);
+	for (guint i = 0; i < self->filters->len; i++)
+		artemis_discovery_filter_set_management (g_ptr_array_index (self->filters, i), management);
+	artemis_discovery_invalidate (self, NULL);
+}
+
+ArtemisManagement *
+artemis_discovery_get_management (ArtemisDiscovery *self)
+{
+	return self->management;
 }
 
 GPtrArray *
@@ -112,13 +145,16 @@ artemis_discovery_get_filters (ArtemisDiscovery *self)
 	return self->filters;
 }
 
-static void
-run_filters (ArtemisDiscovery *self, ArtemisService *service, const ArtemisDiscoveryConfig *config)
+void
+artemis_discovery_run_filters (ArtemisDiscovery *self, ArtemisService *service, const ArtemisDiscoveryConfig *config,
+			       gboolean management_view)
 {
 	for (guint i = 0; i < self->filters->len; i++) {
 		ArtemisDiscoveryFilter *filter = g_ptr_array_index (self->filters, i);
 		g_autoptr (GError) error = NULL;
 
+		if (management_view && artemis_discovery_filter_get_applies_pull_outs (filter))
+			continue;
 		/* A failing filter must not take discovery down (spec §7.1). */
 		if (!artemis_discovery_filter_filter (filter, service, config, &error))
 			g_warning ("Discovery filter %s failed on %s: %s",
@@ -141,7 +177,7 @@ artemis_discovery_get_service (ArtemisDiscovery *self, const ArtemisDiscoveryCon
 	if (instances == NULL)
 		instances = artemis_instance_array_new (0);
 	service = artemis_service_new_with_instances (stored_id, instances);
-	run_filters (self, service, config);
+	artemis_discovery_run_filters (self, service, config, FALSE);
 	return service;
 }
 

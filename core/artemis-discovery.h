@@ -23,6 +23,19 @@ ArtemisRegistry *artemis_discovery_get_registry (ArtemisDiscovery *discovery);
 /* Appends @filter to the chain. */
 void artemis_discovery_add_filter (ArtemisDiscovery *discovery, ArtemisDiscoveryFilter *filter);
 GPtrArray *artemis_discovery_get_filters (ArtemisDiscovery *discovery);
+/*
+ * The node's management state, handed to every filter of the chain
+ * (artemis_discovery_filter_get_management()); each of its changes drops
+ * the cached answers at once. Set once, at start-up.
+ */
+void artemis_discovery_set_management (ArtemisDiscovery *discovery, ArtemisManagement *management);
+ArtemisManagement *artemis_discovery_get_management (ArtemisDiscovery *discovery);
+/*
+ * Runs the filter chain on @service in place; for the management view
+ * (spec §7.4) without the filters that remove pulled-out instances.
+ */
+void artemis_discovery_run_filters (ArtemisDiscovery *discovery, ArtemisService *service,
+				    const ArtemisDiscoveryConfig *config, gboolean management_view);
 
 /*
  * The filtered service. When the registry does not know it: NULL, or with

@@ -6,29 +6,6 @@
 
 G_DEFINE_ABSTRACT_TYPE (ArtemisStorageBackend, artemis_storage_backend, ARTEMIS_TYPE_PLUGIN)
 
-ArtemisStorageRecord *
-artemis_storage_record_new (const char *kind, const char *key, const char *json, gint64 time_ms)
-{
-	ArtemisStorageRecord *record = g_new0 (ArtemisStorageRecord, 1);
-
-	record->kind = g_strdup (kind);
-	record->key = g_strdup (key);
-	record->json = g_strdup (json);
-	record->time_ms = time_ms;
-	return record;
-}
-
-void
-artemis_storage_record_free (ArtemisStorageRecord *record)
-{
-	if (record == NULL)
-		return;
-	g_free (record->kind);
-	g_free (record->key);
-	g_free (record->json);
-	g_free (record);
-}
-
 static void
 artemis_storage_backend_class_init (ArtemisStorageBackendClass *klass)
 {
@@ -63,37 +40,29 @@ artemis_storage_backend_open (ArtemisStorageBackend *self, const char *data_dir,
 }
 
 GPtrArray *
-artemis_storage_backend_load (ArtemisStorageBackend *self, GError **error)
+artemis_storage_backend_query (ArtemisStorageBackend *self, const ArtemisStorageRecord *filter, GError **error)
 {
 	ArtemisStorageBackendClass *klass;
 
 	g_return_val_if_fail (ARTEMIS_IS_STORAGE_BACKEND (self), NULL);
+	g_return_val_if_fail (filter != NULL, NULL);
 	klass = ARTEMIS_STORAGE_BACKEND_GET_CLASS (self);
-	if (!check_implemented (self, klass->load, "load", error))
+	if (!check_implemented (self, klass->query, "query", error))
 		return NULL;
-	return klass->load (self, error);
+	return klass->query (self, filter, error);
 }
 
 gboolean
-artemis_storage_backend_write (ArtemisStorageBackend *self, GPtrArray *records, GError **error)
+artemis_storage_backend_commit (ArtemisStorageBackend *self, GPtrArray *writes, GError **error)
 {
 	ArtemisStorageBackendClass *klass;
 
 	g_return_val_if_fail (ARTEMIS_IS_STORAGE_BACKEND (self), FALSE);
+	g_return_val_if_fail (writes != NULL, FALSE);
 	klass = ARTEMIS_STORAGE_BACKEND_GET_CLASS (self);
-	if (!check_implemented (self, klass->write, "write", error))
+	if (!check_implemented (self, klass->commit, "commit", error))
 		return FALSE;
-	return klass->write (self, records, error);
-}
-
-gboolean
-artemis_storage_backend_append_log (ArtemisStorageBackend *self, GPtrArray *records, GError **error)
-{
-	ArtemisStorageBackendClass *klass;
-
-	g_return_val_if_fail (ARTEMIS_IS_STORAGE_BACKEND (self), FALSE);
-	klass = ARTEMIS_STORAGE_BACKEND_GET_CLASS (self);
-	return klass->append_log == NULL || klass->append_log (self, records, error);
+	return klass->commit (self, writes, error);
 }
 
 gboolean
@@ -103,16 +72,15 @@ artemis_storage_backend_is_shared (ArtemisStorageBackend *self)
 	return ARTEMIS_STORAGE_BACKEND_GET_CLASS (self)->poll_changes != NULL;
 }
 
-GPtrArray *
-artemis_storage_backend_poll_changes (ArtemisStorageBackend *self, gint64 *cursor, GError **error)
+gboolean
+artemis_storage_backend_poll_changes (ArtemisStorageBackend *self, gint64 *cursor, GArray *kinds, GError **error)
 {
 	ArtemisStorageBackendClass *klass;
 
-	g_return_val_if_fail (ARTEMIS_IS_STORAGE_BACKEND (self), NULL);
+	g_return_val_if_fail (ARTEMIS_IS_STORAGE_BACKEND (self), FALSE);
+	g_return_val_if_fail (cursor != NULL && kinds != NULL, FALSE);
 	klass = ARTEMIS_STORAGE_BACKEND_GET_CLASS (self);
-	if (klass->poll_changes == NULL)
-		return g_ptr_array_new_with_free_func ((GDestroyNotify) artemis_storage_record_free);
-	return klass->poll_changes (self, cursor, error);
+	return klass->poll_changes == NULL || klass->poll_changes (self, cursor, kinds, error);
 }
 
 void

@@ -4,31 +4,9 @@
 #include <glib-object.h>
 
 #include "artemis-plugin.h"
+#include "artemis-storage-record.h"
 
 G_BEGIN_DECLS
-
-/**
- * ArtemisStorageRecord:
- * @kind: what the record is, e.g. `instance-operation`, `route-rule`, or for
- *   the audit log `instance-operation-log`.
- * @key: its identity within @kind (state records); NULL for log records.
- * @json: the record as a JSON document; NULL deletes the state record @key.
- * @time_ms: when it was written (epoch ms).
- *
- * One piece of management state or one audit log entry, as the node hands
- * it to a storage backend: the backend stores documents, it does not need to
- * understand them.
- */
-typedef struct {
-	char *kind;
-	char *key;
-	char *json;
-	gint64 time_ms;
-} ArtemisStorageRecord;
-
-ArtemisStorageRecord *artemis_storage_record_new (const char *kind, const char *key, const char *json,
-						  gint64 time_ms);
-void artemis_storage_record_free (ArtemisStorageRecord *record);
 
 #define ARTEMIS_TYPE_STORAGE_BACKEND (artemis_storage_backend_get_type ())
 G_DECLARE_DERIVABLE_TYPE (ArtemisStorageBackend, artemis_storage_backend, ARTEMIS, STORAGE_BACKEND,
@@ -37,38 +15,45 @@ G_DECLARE_DERIVABLE_TYPE (ArtemisStorageBackend, artemis_storage_backend, ARTEMI
 /**
  * ArtemisStorageBackendClass:
  * @open: opens the store (creating it when needed, under @data_dir for a
- *   local one) and migrates its schema to the current version. Called once
- *   before any other storage call. Must not be NULL.
- * @load: returns every live state record (#ArtemisStorageRecord, new
- *   array, the caller owns it), read at start-up before the node serves.
+ *   local one), checks it and migrates its schema to the current version.
+ *   Called once, before any other storage call. A store that is corrupt,
+ *   cannot be written, or has a schema newer than the backend knows must
+ *   fail here, with a message saying so: the node then refuses to start.
  *   Must not be NULL.
- * @write: applies @records (state records, oldest first; a NULL @json
- *   deletes) atomically: all or none. The node answers a management write
- *   only after this returned TRUE. @records is borrowed. Must not be NULL.
- * @append_log: appends audit log @records (borrowed) in order. May be NULL:
- *   the backend keeps no audit log.
+ * @query: returns the rows of `filter->kind` whose fields equal every field
+ *   set in @filter (strings compared as artemis_storage_field_is_nocase()
+ *   says; no field set returns every row), oldest first, as a new array of
+ *   #ArtemisStorageRecord with every field, the id and the times filled in.
+ *   At start-up the node loads each state kind this way. Must not be NULL.
+ * @commit: applies @writes (#ArtemisStorageWrite, borrowed) in order, in
+ *   one transaction: all or none. It must be durable when it returns TRUE:
+ *   the node answers a management write only then. Must not be NULL.
  * @poll_changes: for a store shared by several nodes (a database server):
- *   returns the state records other nodes wrote after *@cursor (opaque to
- *   the node, 0 at first) and advances *@cursor. Called periodically; the
- *   node applies the records and drops stale discovery answers. May be NULL:
- *   the store belongs to this node alone.
- * @close: flushes and closes the store. Called once, after the last other
- *   call and before #ArtemisPluginClass.shutdown. May be NULL.
+ *   adds to @kinds (a GArray of #ArtemisStorageKind) every state kind whose
+ *   rows changed after *@cursor, which it then advances (opaque to the node,
+ *   0 at first). The node calls it periodically (`[storage] poll-interval`),
+ *   reloads those kinds with @query, pushes the differences to clients and
+ *   drops stale discovery answers. Reporting this node's own writes too is
+ *   harmless. May be NULL: the store belongs to this node alone.
+ * @close: closes the store. Called once, after every other call, before
+ *   #ArtemisPluginClass.shutdown. May be NULL.
  *
- * Where management state and the audit log persist (SQLite is the
- * embedded default), a plugin kind. Every vfunc above runs on the storage
- * worker thread — one thread, calls never overlap, never the main loop — so
- * they may block on disk or network. They fail with @error set (use
- * ARTEMIS_ERROR); the node logs failures and retries writes.
+ * Where management state and its audit log persist (SQLite is the embedded
+ * default), a plugin kind. Rows are #ArtemisStorageRecord: each kind lists
+ * its fields, which a backend maps to columns (the SQLite backend keeps one
+ * table per kind, named as in Java Artemis).
+ *
+ * Every vfunc runs on the storage worker thread — one thread, calls never
+ * overlap, never the main loop — so it may block on disk or network. They
+ * fail with @error set (use ARTEMIS_ERROR).
  */
 struct _ArtemisStorageBackendClass {
 	ArtemisPluginClass parent_class;
 
 	gboolean (*open) (ArtemisStorageBackend *self, const char *data_dir, GError **error);
-	GPtrArray *(*load) (ArtemisStorageBackend *self, GError **error);
-	gboolean (*write) (ArtemisStorageBackend *self, GPtrArray *records, GError **error);
-	gboolean (*append_log) (ArtemisStorageBackend *self, GPtrArray *records, GError **error);
-	GPtrArray *(*poll_changes) (ArtemisStorageBackend *self, gint64 *cursor, GError **error);
+	GPtrArray *(*query) (ArtemisStorageBackend *self, const ArtemisStorageRecord *filter, GError **error);
+	gboolean (*commit) (ArtemisStorageBackend *self, GPtrArray *writes, GError **error);
+	gboolean (*poll_changes) (ArtemisStorageBackend *self, gint64 *cursor, GArray *kinds, GError **error);
 	void (*close) (ArtemisStorageBackend *self);
 
 	/*< private >*/
@@ -76,16 +61,14 @@ struct _ArtemisStorageBackendClass {
 };
 
 gboolean artemis_storage_backend_open (ArtemisStorageBackend *self, const char *data_dir, GError **error);
-GPtrArray *artemis_storage_backend_load (ArtemisStorageBackend *self, GError **error);
-gboolean artemis_storage_backend_write (ArtemisStorageBackend *self, GPtrArray *records, GError **error);
-/* TRUE without doing anything when the backend keeps no log. */
-gboolean artemis_storage_backend_append_log (ArtemisStorageBackend *self, GPtrArray *records, GError **error);
+GPtrArray *artemis_storage_backend_query (ArtemisStorageBackend *self, const ArtemisStorageRecord *filter,
+					  GError **error);
+gboolean artemis_storage_backend_commit (ArtemisStorageBackend *self, GPtrArray *writes, GError **error);
 /* Whether other nodes share the store (poll_changes is implemented). */
 gboolean artemis_storage_backend_is_shared (ArtemisStorageBackend *self);
-/* An empty array when the store is not shared. */
-GPtrArray *artemis_storage_backend_poll_changes (ArtemisStorageBackend *self, gint64 *cursor, GError **error);
+/* TRUE and nothing added when the store is not shared. */
+gboolean artemis_storage_backend_poll_changes (ArtemisStorageBackend *self, gint64 *cursor, GArray *kinds,
+					       GError **error);
 void artemis_storage_backend_close (ArtemisStorageBackend *self);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ArtemisStorageRecord, artemis_storage_record_free)
 
 G_END_DECLS

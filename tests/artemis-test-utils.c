@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <glib/gstdio.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -721,7 +722,14 @@ artemis_test_daemon_start (ArtemisTestDaemon *daemon)
 	gint64 deadline = g_get_monotonic_time () + WAIT_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
 
 	g_assert_nonnull (path);
-	g_assert_null (daemon->process);
+	/* One that exited starts again, on the same data directory, with a new log (and port). */
+	if (daemon->process != NULL) {
+		g_assert_true (daemon->exited);
+		g_clear_object (&daemon->process);
+		daemon->exited = FALSE;
+		daemon->port = 0;
+		g_assert_cmpint (g_unlink (daemon->log_path), ==, 0);
+	}
 	install_abort_handler ();
 	abort_log_path = daemon->log_path;
 	g_subprocess_launcher_set_stdout_file_path (launcher, daemon->log_path);
@@ -744,6 +752,12 @@ guint
 artemis_test_daemon_get_port (ArtemisTestDaemon *daemon)
 {
 	return daemon->port;
+}
+
+const char *
+artemis_test_daemon_get_data_dir (ArtemisTestDaemon *daemon)
+{
+	return daemon->data_dir;
 }
 
 gboolean
@@ -780,6 +794,21 @@ artemis_test_daemon_get_log (ArtemisTestDaemon *daemon)
 	if (!g_file_get_contents (daemon->log_path, &log, NULL, NULL))
 		return g_strdup ("");
 	return log;
+}
+
+gsize
+artemis_test_daemon_get_rss (ArtemisTestDaemon *daemon)
+{
+	g_autofree char *path = NULL;
+	g_autofree char *status = NULL;
+	const char *line;
+
+	g_assert_nonnull (daemon->process);
+	path = g_strdup_printf ("/proc/%s/status", g_subprocess_get_identifier (daemon->process));
+	g_assert_true (g_file_get_contents (path, &status, NULL, NULL));
+	line = strstr (status, "VmRSS:");
+	g_assert_nonnull (line);
+	return g_ascii_strtoull (line + strlen ("VmRSS:"), NULL, 10) * 1024;
 }
 
 void

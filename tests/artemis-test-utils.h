@@ -127,15 +127,22 @@ typedef struct _ArtemisTestDaemon ArtemisTestDaemon;
 /* The artemisd to test, or NULL (then tests should skip). */
 const char *artemis_test_daemon_get_path (void);
 ArtemisTestDaemon *artemis_test_daemon_new (const char *config_text);
-/* Starts it and waits until it listens; FALSE when it exited first. */
+/*
+ * Starts it and waits until it listens; FALSE when it exited first. Once it
+ * exited, starts it again on the same data directory (the log starts over).
+ */
 gboolean artemis_test_daemon_start (ArtemisTestDaemon *daemon);
 guint artemis_test_daemon_get_port (ArtemisTestDaemon *daemon);
+/* Its --data-dir (created by artemisd when missing). */
+const char *artemis_test_daemon_get_data_dir (ArtemisTestDaemon *daemon);
 gboolean artemis_test_daemon_send_signal (ArtemisTestDaemon *daemon, int signum);
 /* Waits up to @timeout_ms for the daemon to exit; TRUE when it did. */
 gboolean artemis_test_daemon_wait (ArtemisTestDaemon *daemon, guint timeout_ms);
 /* After it exited: whether it exited normally, with *@status its exit status. */
 gboolean artemis_test_daemon_get_exit_status (ArtemisTestDaemon *daemon, int *status);
 char *artemis_test_daemon_get_log (ArtemisTestDaemon *daemon);
+/* Its resident set size in bytes (VmRSS), while it runs. */
+gsize artemis_test_daemon_get_rss (ArtemisTestDaemon *daemon);
 /* Kills it if still running; prints its log when the test failed. */
 void artemis_test_daemon_free (ArtemisTestDaemon *daemon);
 

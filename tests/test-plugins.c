@@ -802,9 +802,9 @@ test_storage_backend_defaults (void)
 {
 	g_autoptr (TestStorage) storage = g_object_new (TEST_TYPE_STORAGE, "name", "test-storage", NULL);
 	ArtemisStorageBackend *backend = ARTEMIS_STORAGE_BACKEND (storage);
-	g_autoptr (GPtrArray) records =
-		g_ptr_array_new_with_free_func ((GDestroyNotify) artemis_storage_record_free);
-	g_autoptr (GPtrArray) changes = NULL;
+	g_autoptr (GPtrArray) writes = artemis_storage_write_array_new ();
+	g_autoptr (ArtemisStorageRecord) filter = artemis_storage_record_new (ARTEMIS_STORAGE_INSTANCE_LOG);
+	g_autoptr (GArray) kinds = g_array_new (FALSE, FALSE, sizeof (ArtemisStorageKind));
 	g_autoptr (GError) error = NULL;
 	gint64 cursor = 0;
 
@@ -812,14 +812,17 @@ test_storage_backend_defaults (void)
 			 ARTEMIS_PLUGIN_KIND_STORAGE_BACKEND);
 	g_assert_true (artemis_storage_backend_open (backend, "/data", &error));
 	g_assert_cmpstr (storage->opened, ==, "/data");
-	g_ptr_array_add (records, artemis_storage_record_new ("route-rule", "r1", "{}", 1));
-	g_assert_false (artemis_storage_backend_write (backend, records, &error));
+	g_ptr_array_add (writes, artemis_storage_write_new (ARTEMIS_STORAGE_APPEND,
+							    artemis_storage_record_new (ARTEMIS_STORAGE_INSTANCE_LOG)));
+	g_assert_false (artemis_storage_backend_commit (backend, writes, &error));
 	g_assert_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_FAILED);
-	g_assert_cmpstr (error->message, ==, "Storage backend test-storage does not implement write");
-	g_assert_true (artemis_storage_backend_append_log (backend, records, NULL));
+	g_assert_cmpstr (error->message, ==, "Storage backend test-storage does not implement commit");
+	g_clear_error (&error);
+	g_assert_null (artemis_storage_backend_query (backend, filter, &error));
+	g_assert_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_FAILED);
 	g_assert_false (artemis_storage_backend_is_shared (backend));
-	changes = artemis_storage_backend_poll_changes (backend, &cursor, NULL);
-	g_assert_cmpuint (changes->len, ==, 0);
+	g_assert_true (artemis_storage_backend_poll_changes (backend, &cursor, kinds, NULL));
+	g_assert_cmpuint (kinds->len, ==, 0);
 	artemis_storage_backend_close (backend);
 }
 

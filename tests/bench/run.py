@@ -197,6 +197,16 @@ def wait_for_port(path, pattern, proc, name, timeout=15):
     raise RuntimeError("%s did not start (exit status %s):\n%s" % (name, proc.poll(), output[-2000:]))
 
 
+def plugin_env(binary):
+    """The plugins of the build tree artemisd comes from (build/api/artemisd -> build/plugins):
+    artemisd does not start without its storage backend, storage-sqlite."""
+    env = dict(os.environ)
+    plugins = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(binary))), "plugins")
+    if "ARTEMIS_PLUGIN_DIR" not in env and os.path.isdir(plugins):
+        env["ARTEMIS_PLUGIN_DIR"] = plugins
+    return env
+
+
 def start_artemisd(binary, work, name, extra_config=""):
     base = os.path.join(work, name)
     os.makedirs(base)
@@ -208,7 +218,8 @@ def start_artemisd(binary, work, name, extra_config=""):
     with open(logfile, "w") as out:
         proc = subprocess.Popen([binary, "--config", config, "--data-dir", os.path.join(base, "data"),
                                  "--bind", "127.0.0.1", "--port", "0"],
-                                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+                                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                                env=plugin_env(binary))
     proc.logfile = logfile
     CHILDREN.append((proc, name))
     port = wait_for_port(logfile, r"Listening on port (\d+)", proc, name)

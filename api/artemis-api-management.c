@@ -1,0 +1,384 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+
+#include "artemis-api-common.h"
+#include "artemis-api-deferred.h"
+#include "artemis-api-management.h"
+
+/*
+ * /api/management/ (spec §3.6): instance and server operations, the down
+ * checks, and the management view. Writes answer once durable, without
+ * Java's 2-second wait (docs/compatibility.md).
+ */
+
+#define PREFIX "/api/management/"
+
+/* ---- shared with the zone and log endpoints ---------------------------- */
+
+ArtemisManagementRequest *
+artemis_api_management_decode (ArtemisRequest *request)
+{
+	g_autoptr (GError) error = NULL;
+	ArtemisManagementRequest *decoded =
+		artemis_management_codec_decode_request (request->body, request->body_len, &error);
+
+	if (decoded == NULL)
+		artemis_api_reply_bad_body (request, error);
+	return decoded;
+}
+
+void
+artemis_api_management_reply_error (ArtemisRequest *request, const GError *error, const char *null_before,
+				    const char *null_after)
+{
+	ArtemisJsonWriter *writer = artemis_json_writer_new (256);
+
+	artemis_json_writer_begin_object (writer);
+	if (null_before != NULL)
+		artemis_json_writer_member_null (writer, null_before);
+	artemis_json_writer_member (writer, "responseStatus");
+	artemis_api_write_error_status (writer, error);
+	if (null_after != NULL)
+		artemis_json_writer_member_null (writer, null_after);
+	artemis_json_writer_end_object (writer);
+	artemis_request_reply_writer (request, writer);
+}
+
+typedef struct {
+	ArtemisDeferredReply *reply;
+	char *failure;
+	gboolean with_reason;
+} PendingWrite;
+
+static void
+on_written (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	PendingWrite *pending = user_data;
+	ArtemisJsonWriter *writer = artemis_json_writer_new (128);
+	g_autoptr (GError) error = NULL;
+
+	artemis_json_writer_begin_object (writer);
+	artemis_json_writer_member (writer, "responseStatus");
+	if (artemis_storage_write_finish (ARTEMIS_STORAGE (source), result, &error)) {
+		artemis_codec_write_success_status (writer);
+	} else {
+		g_autofree char *message =
+			g_strconcat (pending->failure, pending->with_reason ? error->message : NULL, NULL);
+
+		g_warning ("Management write failed: %s", error->message);
+		artemis_codec_write_response_status (writer, "internal-service-error", message);
+	}
+	artemis_json_writer_end_object (writer);
+	artemis_deferred_reply_send (pending->reply, writer);
+	g_free (pending->failure);
+	g_free (pending);
+}
+
+void
+artemis_api_management_write (ArtemisRequest *request, ArtemisApp *app, GPtrArray *operations, gboolean complete,
+			      const char *operator_id, const char *token, const char *failure, gboolean with_reason)
+{
+	g_autoptr (GPtrArray) writes =
+		artemis_management_prepare_writes (app->management, operations, complete, operator_id, token);
+	PendingWrite *pending = g_new0 (PendingWrite, 1);
+
+	pending->reply = artemis_request_defer (request);
+	pending->failure = g_strdup (failure);
+	pending->with_reason = with_reason;
+	artemis_storage_write_async (app->storage, writes, NULL, on_written, pending);
+}
+
+/* ---- operate-instance, operate-server ---------------------------------- */
+
+static gboolean
+check_operate (const ArtemisManagementRequest *decoded, const ArtemisOperationKey *key, const char *key_name,
+	       GError **error)
+{
+	if (key == NULL) {
+		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST, "%s is null", key_name);
+		return FALSE;
+	}
+	if (!artemis_operation_key_check (key, error))
+		return FALSE;
+	if (artemis_str_is_blank (decoded->operation)) {
+		g_set_error_literal (error, ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST, "operation is null or empty");
+		return FALSE;
+	}
+	return artemis_operation_check_operator (decoded->operator_id, decoded->token, error);
+}
+
+static void
+operate (ArtemisRequest *request, ArtemisApp *app, ArtemisOperationTarget target)
+{
+	gboolean instance = target == ARTEMIS_OPERATION_TARGET_INSTANCE;
+	g_autoptr (ArtemisManagementRequest) decoded = artemis_api_management_decode (request);
+	g_autoptr (GPtrArray) operations = NULL;
+	g_autoptr (GError) error = NULL;
+	const ArtemisOperationKey *key;
+	ArtemisOperations *pulled;
+
+	if (decoded == NULL)
+		return;
+	key = instance ? decoded->instance_key : decoded->server_key;
+	if (!artemis_management_check_writable (app->management, &error) ||
+	    !check_operate (decoded, key, instance ? "instanceKey" : "serverKey", &error)) {
+		artemis_api_management_reply_error (request, error, NULL, NULL);
+		return;
+	}
+	operations = g_ptr_array_new_with_free_func ((GDestroyNotify) artemis_operations_free);
+	pulled = artemis_operations_new (artemis_operation_key_copy (key));
+	artemis_operations_add (pulled, decoded->operation);
+	g_ptr_array_add (operations, pulled);
+	artemis_api_management_write (request, app, operations, decoded->operation_complete, decoded->operator_id,
+				      decoded->token, instance ? "Update instance failed." : "Update server failed.",
+				      FALSE);
+}
+
+static void
+on_operate_instance (ArtemisRequest *request, gpointer user_data)
+{
+	operate (request, user_data, ARTEMIS_OPERATION_TARGET_INSTANCE);
+}
+
+static void
+on_operate_server (ArtemisRequest *request, gpointer user_data)
+{
+	operate (request, user_data, ARTEMIS_OPERATION_TARGET_SERVER);
+}
+
+/* ---- instance-operations, server-operations ---------------------------- */
+
+void
+artemis_api_management_reply_operations (ArtemisRequest *request, const ArtemisOperations *operations)
+{
+	ArtemisJsonWriter *writer = artemis_json_writer_new (256);
+
+	artemis_json_writer_begin_object (writer);
+	artemis_json_writer_member (writer, "operations");
+	artemis_management_codec_write_operations (writer, operations);
+	artemis_json_writer_member (writer, "responseStatus");
+	artemis_codec_write_success_status (writer);
+	artemis_json_writer_end_object (writer);
+	artemis_request_reply_writer (request, writer);
+}
+
+static void
+get_operations (ArtemisRequest *request, ArtemisApp *app, ArtemisOperationTarget target)
+{
+	gboolean instance = target == ARTEMIS_OPERATION_TARGET_INSTANCE;
+	g_autoptr (ArtemisManagementRequest) decoded = artemis_api_management_decode (request);
+	const ArtemisOperationKey *key;
+
+	if (decoded == NULL)
+		return;
+	key = instance ? decoded->instance_key : decoded->server_key;
+	if (key == NULL) {
+		g_autoptr (GError) error = g_error_new (ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST, "request.%s is null",
+							instance ? "instanceKey" : "serverKey");
+
+		artemis_api_management_reply_error (request, error, "operations", NULL);
+		return;
+	}
+	artemis_api_management_reply_operations (request, artemis_management_lookup (app->management, key));
+}
+
+static void
+on_instance_operations (ArtemisRequest *request, gpointer user_data)
+{
+	get_operations (request, user_data, ARTEMIS_OPERATION_TARGET_INSTANCE);
+}
+
+static void
+on_server_operations (ArtemisRequest *request, gpointer user_data)
+{
+	get_operations (request, user_data, ARTEMIS_OPERATION_TARGET_SERVER);
+}
+
+/* ---- all-instance-operations, all-server-operations -------------------- */
+
+static void
+get_all_operations (ArtemisRequest *request, ArtemisApp *app, ArtemisOperationTarget target)
+{
+	g_autoptr (ArtemisManagementRequest) decoded = NULL;
+	g_autoptr (GPtrArray) list = NULL;
+	const char *region_id;
+	ArtemisJsonWriter *writer;
+
+	if (request->method == ARTEMIS_METHOD_POST) {
+		decoded = artemis_api_management_decode (request);
+		if (decoded == NULL)
+			return;
+		region_id = decoded->region_id;
+	} else {
+		region_id = artemis_request_get_query (request, "regionId");
+	}
+	list = artemis_management_list (app->management, target, region_id);
+	writer = artemis_json_writer_new (1024);
+	artemis_json_writer_begin_object (writer);
+	artemis_json_writer_member (writer, target == ARTEMIS_OPERATION_TARGET_INSTANCE ? "allInstanceOperations"
+											: "allServerOperations");
+	artemis_management_codec_write_operations_list (writer, list);
+	artemis_json_writer_member (writer, "responseStatus");
+	artemis_codec_write_success_status (writer);
+	artemis_json_writer_end_object (writer);
+	artemis_request_reply_writer (request, writer);
+}
+
+static void
+on_all_instance_operations (ArtemisRequest *request, gpointer user_data)
+{
+	get_all_operations (request, user_data, ARTEMIS_OPERATION_TARGET_INSTANCE);
+}
+
+static void
+on_all_server_operations (ArtemisRequest *request, gpointer user_data)
+{
+	get_all_operations (request, user_data, ARTEMIS_OPERATION_TARGET_SERVER);
+}
+
+/* ---- instance-down, server-down ---------------------------------------- */
+
+void
+artemis_api_management_reply_down (ArtemisRequest *request, gboolean down, const GError *error)
+{
+	ArtemisJsonWriter *writer = artemis_json_writer_new (128);
+
+	artemis_json_writer_begin_object (writer);
+	artemis_json_writer_member_bool (writer, "down", down);
+	artemis_json_writer_member (writer, "responseStatus");
+	if (error != NULL)
+		artemis_api_write_error_status (writer, error);
+	else
+		artemis_codec_write_success_status (writer);
+	artemis_json_writer_end_object (writer);
+	artemis_request_reply_writer (request, writer);
+}
+
+static void
+on_instance_down (ArtemisRequest *request, gpointer user_data)
+{
+	ArtemisApp *app = user_data;
+	g_autoptr (ArtemisManagementRequest) decoded = artemis_api_management_decode (request);
+	g_autoptr (GError) error = NULL;
+
+	if (decoded == NULL)
+		return;
+	if (decoded->instance == NULL) {
+		error = g_error_new_literal (ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST, "request.instance is null");
+		artemis_api_management_reply_down (request, FALSE, error);
+		return;
+	}
+	artemis_api_management_reply_down (
+		request, artemis_management_is_instance_down (app->management, decoded->instance), NULL);
+}
+
+static void
+on_server_down (ArtemisRequest *request, gpointer user_data)
+{
+	ArtemisApp *app = user_data;
+	g_autoptr (ArtemisManagementRequest) decoded = artemis_api_management_decode (request);
+	g_autoptr (GError) error = NULL;
+
+	if (decoded == NULL)
+		return;
+	if (decoded->server_key == NULL) {
+		/* The missing "is" is Java's (spec §14.2 #20). */
+		error = g_error_new_literal (ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST, "request.serverKey null");
+		artemis_api_management_reply_down (request, FALSE, error);
+		return;
+	}
+	artemis_api_management_reply_down (request, artemis_management_is_down (app->management, decoded->server_key),
+					   NULL);
+}
+
+/* ---- the management view: services.json, service.json ------------------ */
+
+static void
+write_services (ArtemisJsonWriter *writer, GPtrArray *services)
+{
+	artemis_json_writer_begin_array (writer);
+	for (guint i = 0; i < services->len; i++)
+		artemis_codec_write_service (writer, g_ptr_array_index (services, i));
+	artemis_json_writer_end_array (writer);
+}
+
+/* The region and zone are ignored (spec §3.6), so GET and POST are alike. */
+static void
+on_services (ArtemisRequest *request, gpointer user_data)
+{
+	ArtemisApp *app = user_data;
+	g_autoptr (GPtrArray) services = NULL;
+	ArtemisJsonWriter *writer;
+
+	if (request->method == ARTEMIS_METHOD_POST) {
+		g_autoptr (ArtemisManagementRequest) decoded = artemis_api_management_decode (request);
+
+		if (decoded == NULL)
+			return;
+	}
+	services = artemis_management_view_get_services (app->management, app->discovery, NULL);
+	writer = artemis_json_writer_new (16384);
+	artemis_json_writer_begin_object (writer);
+	artemis_json_writer_member (writer, "responseStatus");
+	artemis_codec_write_success_status (writer);
+	artemis_json_writer_member (writer, "services");
+	write_services (writer, services);
+	artemis_json_writer_member_int (writer, "version", artemis_registry_now (app->registry));
+	artemis_json_writer_end_object (writer);
+	artemis_request_reply_writer (request, writer);
+}
+
+static void
+on_service (ArtemisRequest *request, gpointer user_data)
+{
+	ArtemisApp *app = user_data;
+	g_autoptr (ArtemisManagementRequest) decoded = artemis_api_management_decode (request);
+	g_autoptr (GPtrArray) services = NULL;
+	ArtemisJsonWriter *writer;
+
+	if (decoded == NULL)
+		return;
+	if (artemis_str_is_blank (decoded->service_id)) {
+		/* The typo is Java's (spec §14.2 #20). */
+		g_autoptr (GError) error = g_error_new_literal (ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST,
+								"Request is null or request.servcieId is null.");
+
+		artemis_api_management_reply_error (request, error, "groups", "service");
+		return;
+	}
+	services = artemis_management_view_get_services (app->management, app->discovery, decoded->service_id);
+	writer = artemis_json_writer_new (4096);
+	artemis_json_writer_begin_object (writer);
+	/* Service groups arrive with group management. */
+	artemis_json_writer_member (writer, "groups");
+	artemis_json_writer_begin_array (writer);
+	artemis_json_writer_end_array (writer);
+	artemis_json_writer_member (writer, "responseStatus");
+	artemis_codec_write_success_status (writer);
+	artemis_json_writer_member (writer, "service");
+	artemis_codec_write_service (writer, g_ptr_array_index (services, 0));
+	artemis_json_writer_end_object (writer);
+	artemis_request_reply_writer (request, writer);
+}
+
+void
+artemis_api_management_add_routes (ArtemisApp *app)
+{
+	ArtemisServer *server = app->server;
+	const ArtemisMethods both = ARTEMIS_METHOD_POST | ARTEMIS_METHOD_GET;
+
+	artemis_server_add_route (server, PREFIX "operate-instance.json", ARTEMIS_METHOD_POST, on_operate_instance,
+				  app);
+	artemis_server_add_route (server, PREFIX "operate-server.json", ARTEMIS_METHOD_POST, on_operate_server, app);
+	artemis_server_add_route (server, PREFIX "instance-operations.json", ARTEMIS_METHOD_POST,
+				  on_instance_operations, app);
+	artemis_server_add_route (server, PREFIX "server-operations.json", ARTEMIS_METHOD_POST, on_server_operations,
+				  app);
+	artemis_server_add_route (server, PREFIX "all-instance-operations.json", both, on_all_instance_operations,
+				  app);
+	artemis_server_add_route (server, PREFIX "all-server-operations.json", both, on_all_server_operations, app);
+	artemis_server_add_route (server, PREFIX "instance-down.json", ARTEMIS_METHOD_POST, on_instance_down, app);
+	artemis_server_add_route (server, PREFIX "server-down.json", ARTEMIS_METHOD_POST, on_server_down, app);
+	artemis_server_add_route (server, PREFIX "services.json", both, on_services, app);
+	artemis_server_add_route (server, PREFIX "service.json", ARTEMIS_METHOD_POST, on_service, app);
+}

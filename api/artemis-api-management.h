@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include "artemis-app.h"
+
+G_BEGIN_DECLS
+
+/* What the management, zone and log endpoints share. */
+
+/* The decoded body, or NULL after answering HTTP 400 naming the bad field. */
+ArtemisManagementRequest *artemis_api_management_decode (ArtemisRequest *request);
+/*
+ * Pulls out (or, @complete, completes) every operation of @operations
+ * (ArtemisOperations, checked) durably, then answers `{"responseStatus":…}`:
+ * success, or internal-service-error @failure — followed by the store's
+ * message when @with_reason — when the store failed (nothing changed then).
+ */
+void artemis_api_management_write (ArtemisRequest *request, ArtemisApp *app, GPtrArray *operations,
+				   gboolean complete, const char *operator_id, const char *token, const char *failure,
+				   gboolean with_reason);
+/*
+ * Answers `{…"responseStatus":<error>…}`: @null_before written as null
+ * before it, @null_after after it (each may be NULL), as the failure shape
+ * of list and lookup answers (spec §1.5).
+ */
+void artemis_api_management_reply_error (ArtemisRequest *request, const GError *error, const char *null_before,
+					 const char *null_after);
+/* Answers `{"down":…,"responseStatus":…}`: success, or @error (then down is false). */
+void artemis_api_management_reply_down (ArtemisRequest *request, gboolean down, const GError *error);
+/* Answers `{"operations":<@operations or null>,"responseStatus":OK}`. */
+void artemis_api_management_reply_operations (ArtemisRequest *request, const ArtemisOperations *operations);
+
+G_END_DECLS

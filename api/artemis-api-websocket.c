@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string.h>
+
+#include "artemis-api-common.h"
+#include "artemis-app.h"
+
+/* What Java answers a heartbeat text it cannot parse (spec §4.2, §14.2 #16). */
+static const char unparsable_heartbeat_reply[] =
+	"{\"failedInstances\":null,\"responseStatus\":{\"errorCode\":\"success\",\"message\":\"\","
+	"\"status\":\"success\"}}";
+
+/* One WebSocket endpoint (spec §4), the user data of its SoupServer handler. */
+typedef struct {
+	ArtemisApp *app;
+	ArtemisWsEndpoint id;
+	char *path; /* with the context path */
+	GPtrArray *black_list; /* IP addresses, or NULL when not applied */
+	ArtemisWsMessageFunc on_message;
+} Endpoint;
+
+static void
+endpoint_free (Endpoint *endpoint)
+{
+	g_free (endpoint->path);
+	g_clear_pointer (&endpoint->black_list, g_ptr_array_unref);
+	g_free (endpoint);
+}
+
+/* ---- the three protocols ----------------------------------------------- */
+
+static gboolean
+is_json_null (const char *data, gsize len)
+{
+	while (len > 0 && g_ascii_isspace (*data)) {
+		data++;
+		len--;
+	}
+	while (len > 0 && g_ascii_isspace (data[len - 1]))
+		len--;
+	return len == 4 && memcmp (data, "null", 4) == 0;
+}
+
+/* Each text is a HeartbeatRequest, handled as POST heartbeat.json is (spec §4.2). */
+static void
+on_heartbeat_message (ArtemisWsSession *session, GBytes *message, gpointer user_data)
+{
+	Endpoint *endpoint = user_data;
+	gsize len;
+	const char *data = g_bytes_get_data (message, &len);
+	g_autoptr (GPtrArray) instances = NULL;
+	g_autoptr (GPtrArray) failed = NULL;
+	g_autoptr (GError) error = NULL;
+	g_autoptr (ArtemisJsonWriter) writer = NULL;
+	const char *json;
+	gsize json_len;
+
+	if (is_json_null (data, len)) {
+		g_set_error_literal (&error, ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST, "request is null");
+	} else if (!artemis_codec_decode_instances_request (data, len, &instances, NULL)) {
+		artemis_ws_session_send (session, unparsable_heartbeat_reply, strlen (unparsable_heartbeat_reply));
+		return;
+	} else {
+		failed = artemis_registry_handle (endpoint->app->registry, ARTEMIS_REGISTRY_HEARTBEAT,
+						  ARTEMIS_REGISTRY_FROM_CLIENT, instances, &error);
+	}
+	writer = artemis_json_writer_new (128);
+	artemis_api_write_registry_response (writer, failed, error);
+	json = artemis_json_writer_peek (writer, &json_len);
+	artemis_ws_session_send (session, json, json_len);
+}
+
+/* Each text is a DiscoveryConfig to subscribe to; no answer, bad ones ignored (spec §4.3). */
+static void
+on_discovery_message (ArtemisWsSession *session, GBytes *message, gpointer user_data)
+{
+	gsize len;
+	const char *data = g_bytes_get_data (message, &len);
+	g_autoptr (ArtemisJsonScanner) scanner = artemis_json_scanner_new (data, len);
+	g_autoptr (ArtemisDiscoveryConfig) config = NULL;
+
+	if (!artemis_codec_read_discovery_config (scanner, &config, NULL) ||
+	    !artemis_json_scanner_finish (scanner, NULL) || config == NULL)
+		return;
+	artemis_ws_session_subscribe (session, config->service_id);
+}
+
+/* The all-instance-change socket only listens (spec §4.4). */
+static void
+on_ignored_message (ArtemisWsSession *session, GBytes *message, gpointer user_data)
+{
+}
+
+/* ---- the handshake ----------------------------------------------------- */
+
+/* Spec §4.1: the TCP peer address (no proxy headers), compared ignoring case. */
+static gboolean
+is_black_listed (Endpoint *endpoint, const char *address)
+{
+	if (endpoint->black_list == NULL || address == NULL)
+		return FALSE;
+	for (guint i = 0; i < endpoint->black_list->len; i++) {
+		if (g_ascii_strcasecmp (g_ptr_array_index (endpoint->black_list, i), address) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* Sent the 101: from here on the socket speaks WebSocket, through the hub. */
+static void
+on_wrote_informational (SoupServerMessage *msg, gpointer user_data)
+{
+	Endpoint *endpoint = user_data;
+	g_autoptr (GSocket) socket = NULL;
+	g_autoptr (GIOStream) stream = NULL;
+
+	if (soup_server_message_get_status (msg) != SOUP_STATUS_SWITCHING_PROTOCOLS)
+		return;
+	socket = g_object_ref (soup_server_message_get_socket (msg));
+	/*
+	 * Every push is one whole frame: Nagle would only hold it back until the
+	 * client acknowledges the previous one, which a delayed ACK makes 40 ms.
+	 */
+	g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+	stream = soup_server_message_steal_connection (msg);
+	artemis_ws_hub_accept (endpoint->app->ws_hub, endpoint->id, stream, socket, endpoint->on_message, endpoint);
+}
+
+static void
+on_handshake (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+	      gpointer user_data)
+{
+	Endpoint *endpoint = user_data;
+
+	/* libsoup also routes sub-paths here; Java knows only the exact path. */
+	if (strcmp (path, endpoint->path) != 0) {
+		soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+		return;
+	}
+	if (is_black_listed (endpoint, soup_server_message_get_remote_host (msg))) {
+		soup_server_message_set_status (msg, SOUP_STATUS_FORBIDDEN, NULL);
+		return;
+	}
+	if (artemis_ws_hub_is_full (endpoint->app->ws_hub)) {
+		soup_server_message_set_status (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL);
+		return;
+	}
+	/* Any origin, no sub-protocol, no extension (frames are shared between sockets as they are). */
+	if (!soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL))
+		return;
+	g_signal_connect (msg, "wrote-informational", G_CALLBACK (on_wrote_informational), endpoint);
+}
+
+/* The configured list: entries separated by ';' (the key file) or ',' (as Java has it). */
+static GPtrArray *
+parse_black_list (gboolean enabled, char **entries)
+{
+	g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
+
+	if (!enabled)
+		return NULL;
+	for (guint i = 0; entries[i] != NULL; i++) {
+		g_auto (GStrv) parts = g_strsplit (entries[i], ",", -1);
+
+		for (guint j = 0; parts[j] != NULL; j++) {
+			char *address = g_strstrip (parts[j]);
+
+			if (*address != '\0')
+				g_ptr_array_add (list, g_strdup (address));
+		}
+	}
+	return list->len > 0 ? g_steal_pointer (&list) : NULL;
+}
+
+static void
+add_endpoint (ArtemisApp *app, ArtemisWsEndpoint id, const char *path, ArtemisWsMessageFunc on_message,
+	      gboolean black_list_enabled, char **black_list)
+{
+	Endpoint *endpoint = g_new0 (Endpoint, 1);
+
+	endpoint->app = app;
+	endpoint->id = id;
+	endpoint->path = g_strconcat (artemis_server_get_context_path (app->server), path, NULL);
+	endpoint->black_list = parse_black_list (black_list_enabled, black_list);
+	endpoint->on_message = on_message;
+	soup_server_add_handler (artemis_server_get_soup_server (app->server), endpoint->path, on_handshake,
+				 endpoint, (GDestroyNotify) endpoint_free);
+}
+
+void
+artemis_api_websocket_add_routes (ArtemisApp *app)
+{
+	const ArtemisConfig *config = app->config;
+
+	add_endpoint (app, ARTEMIS_WS_ENDPOINT_HEARTBEAT, "/ws/registry/heartbeat", on_heartbeat_message,
+		      config->ws_heartbeat_black_list_enabled, config->ws_heartbeat_black_list);
+	add_endpoint (app, ARTEMIS_WS_ENDPOINT_INSTANCE_CHANGE, "/ws/discovery/instance-change",
+		      on_discovery_message, config->ws_discovery_black_list_enabled,
+		      config->ws_discovery_black_list);
+	add_endpoint (app, ARTEMIS_WS_ENDPOINT_ALL_CHANGES, "/ws/discovery/all-instance-change",
+		      on_ignored_message, config->ws_all_changes_black_list_enabled,
+		      config->ws_all_changes_black_list);
+}

@@ -1,0 +1,435 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "artemis-storage.h"
+
+struct _ArtemisStorage {
+	GObject parent_instance;
+
+	ArtemisStorageBackend *backend;
+	ArtemisManagement *management;
+	GThreadPool *worker; /* one exclusive thread: backend calls never overlap */
+	gboolean opened;
+	gboolean closed;
+	/* Polling a shared store (worker side: cursor; main loop side: the rest). */
+	gint64 cursor;
+	guint poll_source;
+	gboolean poll_in_flight;
+};
+
+G_DEFINE_TYPE (ArtemisStorage, artemis_storage, G_TYPE_OBJECT)
+
+/* Runs on the worker thread and returns @task. */
+typedef void (*JobFunc) (ArtemisStorage *self, GTask *task);
+
+typedef struct {
+	JobFunc func;
+	GTask *task;
+} Job;
+
+static void
+run_job (gpointer data, gpointer user_data)
+{
+	Job *job = data;
+
+	job->func (user_data, job->task);
+	g_clear_object (&job->task);
+	g_free (job);
+}
+
+/* Queues @func with @task (a new reference is taken) on the worker. */
+static void
+queue_job (ArtemisStorage *self, JobFunc func, GTask *task)
+{
+	Job *job = g_new0 (Job, 1);
+	g_autoptr (GError) error = NULL;
+
+	job->func = func;
+	job->task = task != NULL ? g_object_ref (task) : NULL;
+	if (!g_thread_pool_push (self->worker, job, &error))
+		g_error ("Cannot queue storage work: %s", error->message);
+}
+
+static void
+artemis_storage_dispose (GObject *object)
+{
+	ArtemisStorage *self = ARTEMIS_STORAGE (object);
+
+	artemis_storage_close (self);
+	g_clear_object (&self->management);
+	G_OBJECT_CLASS (artemis_storage_parent_class)->dispose (object);
+}
+
+static void
+artemis_storage_finalize (GObject *object)
+{
+	ArtemisStorage *self = ARTEMIS_STORAGE (object);
+
+	g_clear_object (&self->backend);
+	G_OBJECT_CLASS (artemis_storage_parent_class)->finalize (object);
+}
+
+static void
+artemis_storage_class_init (ArtemisStorageClass *klass)
+{
+	GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+	object_class->dispose = artemis_storage_dispose;
+	object_class->finalize = artemis_storage_finalize;
+}
+
+static void
+artemis_storage_init (ArtemisStorage *self)
+{
+}
+
+ArtemisStorage *
+artemis_storage_new (ArtemisStorageBackend *backend, ArtemisManagement *management)
+{
+	ArtemisStorage *self = g_object_new (ARTEMIS_TYPE_STORAGE, NULL);
+	g_autoptr (GError) error = NULL;
+
+	self->backend = g_object_ref (backend);
+	self->management = g_object_ref (management);
+	self->worker = g_thread_pool_new (run_job, self, 1, TRUE, &error);
+	if (self->worker == NULL)
+		g_error ("Cannot start the storage thread: %s", error->message);
+	return self;
+}
+
+ArtemisStorageBackend *
+artemis_storage_get_backend (ArtemisStorage *self)
+{
+	return self->backend;
+}
+
+static gboolean
+check_usable (ArtemisStorage *self, GError **error)
+{
+	if (self->opened && !self->closed)
+		return TRUE;
+	g_set_error_literal (error, ARTEMIS_ERROR, ARTEMIS_ERROR_UNAVAILABLE,
+			     self->closed ? _("The management store is closed")
+					  : _("The management store is not open"));
+	return FALSE;
+}
+
+/* ---- state kinds, loaded ----------------------------------------------- */
+
+static void
+records_free (gpointer records)
+{
+	if (records != NULL)
+		g_ptr_array_unref (records);
+}
+
+/* Rows of some state kinds: an array of ArtemisStorageRecord arrays, NULL for kinds not loaded. */
+static GPtrArray *
+loaded_new (void)
+{
+	GPtrArray *loaded = g_ptr_array_new_full (ARTEMIS_STORAGE_N_KINDS, records_free);
+
+	g_ptr_array_set_size (loaded, ARTEMIS_STORAGE_N_KINDS);
+	return loaded;
+}
+
+/* Worker side: reads the rows of @kind into @loaded. */
+static gboolean
+load_kind (ArtemisStorage *self, ArtemisStorageKind kind, GPtrArray *loaded, GError **error)
+{
+	g_autoptr (ArtemisStorageRecord) filter = artemis_storage_record_new (kind);
+	GPtrArray *records = artemis_storage_backend_query (self->backend, filter, error);
+
+	if (records == NULL)
+		return FALSE;
+	g_ptr_array_index (loaded, kind) = records;
+	return TRUE;
+}
+
+/* Main loop side: every loaded kind replaces the management state of that kind. */
+static void
+apply_loaded (ArtemisStorage *self, GPtrArray *loaded)
+{
+	for (guint kind = 0; kind < loaded->len; kind++) {
+		GPtrArray *records = g_ptr_array_index (loaded, kind);
+
+		if (records != NULL)
+			artemis_management_replace (self->management, kind, records);
+	}
+}
+
+/* ---- waiting for the worker (start-up, tests) -------------------------- */
+
+typedef struct {
+	gboolean done;
+	GAsyncResult *result;
+} SyncWait;
+
+static void
+on_sync_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	SyncWait *wait = user_data;
+
+	wait->result = g_object_ref (result);
+	wait->done = TRUE;
+}
+
+/* Runs @func with @data on the worker and waits; returns its pointer result. */
+static gpointer
+run_sync (ArtemisStorage *self, JobFunc func, gpointer data, GDestroyNotify destroy, GError **error)
+{
+	g_autoptr (GMainContext) context = g_main_context_new ();
+	g_autoptr (GTask) task = NULL;
+	SyncWait wait = { FALSE, NULL };
+	gpointer result;
+
+	g_main_context_push_thread_default (context);
+	task = g_task_new (self, NULL, on_sync_done, &wait);
+	g_task_set_task_data (task, data, destroy);
+	queue_job (self, func, task);
+	while (!wait.done)
+		g_main_context_iteration (context, TRUE);
+	g_main_context_pop_thread_default (context);
+	result = g_task_propagate_pointer (G_TASK (wait.result), error);
+	g_object_unref (wait.result);
+	return result;
+}
+
+/* ---- open -------------------------------------------------------------- */
+
+static void
+job_open (ArtemisStorage *self, GTask *task)
+{
+	const char *data_dir = g_task_get_task_data (task);
+	g_autoptr (GPtrArray) loaded = loaded_new ();
+	GError *error = NULL;
+
+	if (!artemis_storage_backend_open (self->backend, data_dir, &error)) {
+		g_task_return_error (task, error);
+		return;
+	}
+	for (guint kind = 0; kind < ARTEMIS_STORAGE_N_KINDS; kind++) {
+		if (artemis_storage_kind_get_info (kind)->is_log)
+			continue;
+		if (!load_kind (self, kind, loaded, &error)) {
+			g_prefix_error (&error, _("Cannot load the management state: "));
+			g_task_return_error (task, error);
+			return;
+		}
+	}
+	g_task_return_pointer (task, g_steal_pointer (&loaded), (GDestroyNotify) g_ptr_array_unref);
+}
+
+gboolean
+artemis_storage_open (ArtemisStorage *self, const char *data_dir, GError **error)
+{
+	g_autoptr (GPtrArray) loaded = NULL;
+
+	g_return_val_if_fail (ARTEMIS_IS_STORAGE (self), FALSE);
+	g_return_val_if_fail (!self->opened && !self->closed, FALSE);
+	loaded = run_sync (self, job_open, g_strdup (data_dir), g_free, error);
+	if (loaded == NULL)
+		return FALSE;
+	self->opened = TRUE;
+	apply_loaded (self, loaded);
+	return TRUE;
+}
+
+/* ---- writes ------------------------------------------------------------ */
+
+static void
+job_commit (ArtemisStorage *self, GTask *task)
+{
+	GError *error = NULL;
+
+	if (!artemis_storage_backend_commit (self->backend, g_task_get_task_data (task), &error))
+		g_task_return_error (task, error);
+	else
+		g_task_return_boolean (task, TRUE);
+}
+
+/* Main loop, once committed: the state follows the store, then the caller hears of it. */
+static void
+on_committed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	ArtemisStorage *self = ARTEMIS_STORAGE (source);
+	g_autoptr (GTask) outer = user_data;
+	GError *error = NULL;
+
+	if (!g_task_propagate_boolean (G_TASK (result), &error)) {
+		g_task_return_error (outer, error);
+		return;
+	}
+	artemis_management_apply (self->management, g_task_get_task_data (G_TASK (result)));
+	g_task_return_boolean (outer, TRUE);
+}
+
+void
+artemis_storage_write_async (ArtemisStorage *self, GPtrArray *writes, GCancellable *cancellable,
+			     GAsyncReadyCallback callback, gpointer user_data)
+{
+	g_autoptr (GTask) outer = g_task_new (self, cancellable, callback, user_data);
+	g_autoptr (GTask) inner = NULL;
+	GError *error = NULL;
+
+	g_task_set_source_tag (outer, artemis_storage_write_async);
+	if (!check_usable (self, &error)) {
+		g_task_return_error (outer, error);
+		return;
+	}
+	inner = g_task_new (self, NULL, on_committed, g_object_ref (outer));
+	g_task_set_task_data (inner, g_ptr_array_ref (writes), (GDestroyNotify) g_ptr_array_unref);
+	queue_job (self, job_commit, inner);
+}
+
+gboolean
+artemis_storage_write_finish (ArtemisStorage *self, GAsyncResult *result, GError **error)
+{
+	g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+	return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- queries ----------------------------------------------------------- */
+
+static void
+job_query (ArtemisStorage *self, GTask *task)
+{
+	GError *error = NULL;
+	GPtrArray *records = artemis_storage_backend_query (self->backend, g_task_get_task_data (task), &error);
+
+	if (records == NULL)
+		g_task_return_error (task, error);
+	else
+		g_task_return_pointer (task, records, (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+artemis_storage_query_async (ArtemisStorage *self, const ArtemisStorageRecord *filter, GCancellable *cancellable,
+			     GAsyncReadyCallback callback, gpointer user_data)
+{
+	g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+	GError *error = NULL;
+
+	g_task_set_source_tag (task, artemis_storage_query_async);
+	if (!check_usable (self, &error)) {
+		g_task_return_error (task, error);
+		return;
+	}
+	g_task_set_task_data (task, artemis_storage_record_copy (filter),
+			      (GDestroyNotify) artemis_storage_record_free);
+	queue_job (self, job_query, task);
+}
+
+GPtrArray *
+artemis_storage_query_finish (ArtemisStorage *self, GAsyncResult *result, GError **error)
+{
+	g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+	return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- changes made by other nodes --------------------------------------- */
+
+static void
+job_poll (ArtemisStorage *self, GTask *task)
+{
+	g_autoptr (GArray) kinds = g_array_new (FALSE, FALSE, sizeof (ArtemisStorageKind));
+	g_autoptr (GPtrArray) loaded = loaded_new ();
+	GError *error = NULL;
+
+	if (!artemis_storage_backend_poll_changes (self->backend, &self->cursor, kinds, &error)) {
+		g_task_return_error (task, error);
+		return;
+	}
+	for (guint i = 0; i < kinds->len; i++) {
+		ArtemisStorageKind kind = g_array_index (kinds, ArtemisStorageKind, i);
+
+		if (kind >= ARTEMIS_STORAGE_N_KINDS || artemis_storage_kind_get_info (kind)->is_log ||
+		    g_ptr_array_index (loaded, kind) != NULL)
+			continue;
+		if (!load_kind (self, kind, loaded, &error)) {
+			g_task_return_error (task, error);
+			return;
+		}
+	}
+	g_task_return_pointer (task, g_steal_pointer (&loaded), (GDestroyNotify) g_ptr_array_unref);
+}
+
+gboolean
+artemis_storage_poll (ArtemisStorage *self, GError **error)
+{
+	g_autoptr (GPtrArray) loaded = NULL;
+
+	if (!check_usable (self, error))
+		return FALSE;
+	loaded = run_sync (self, job_poll, NULL, NULL, error);
+	if (loaded == NULL)
+		return FALSE;
+	apply_loaded (self, loaded);
+	return TRUE;
+}
+
+static void
+on_polled (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	ArtemisStorage *self = ARTEMIS_STORAGE (source);
+	g_autoptr (GPtrArray) loaded = NULL;
+	g_autoptr (GError) error = NULL;
+
+	self->poll_in_flight = FALSE;
+	loaded = g_task_propagate_pointer (G_TASK (result), &error);
+	/* As Java's refreshers do, a failed poll keeps the state as it was. */
+	if (loaded == NULL) {
+		g_warning ("Cannot poll the shared management store: %s", error->message);
+		return;
+	}
+	if (!self->closed)
+		apply_loaded (self, loaded);
+}
+
+static gboolean
+on_poll_timeout (gpointer user_data)
+{
+	ArtemisStorage *self = user_data;
+	g_autoptr (GTask) task = NULL;
+
+	if (self->poll_in_flight || self->closed)
+		return G_SOURCE_CONTINUE;
+	self->poll_in_flight = TRUE;
+	task = g_task_new (self, NULL, on_polled, NULL);
+	queue_job (self, job_poll, task);
+	return G_SOURCE_CONTINUE;
+}
+
+void
+artemis_storage_start_polling (ArtemisStorage *self, guint interval_ms)
+{
+	g_return_if_fail (ARTEMIS_IS_STORAGE (self));
+	g_return_if_fail (self->poll_source == 0);
+	if (!artemis_storage_backend_is_shared (self->backend) || !self->opened)
+		return;
+	self->poll_source = g_timeout_add (interval_ms, on_poll_timeout, self);
+}
+
+/* ---- close ------------------------------------------------------------- */
+
+static void
+job_close (ArtemisStorage *self, GTask *task)
+{
+	artemis_storage_backend_close (self->backend);
+}
+
+void
+artemis_storage_close (ArtemisStorage *self)
+{
+	g_return_if_fail (ARTEMIS_IS_STORAGE (self));
+	if (self->worker == NULL)
+		return;
+	g_clear_handle_id (&self->poll_source, g_source_remove);
+	if (self->opened)
+		queue_job (self, job_close, NULL);
+	self->closed = TRUE;
+	/* Runs what is queued (close last), then joins the thread. */
+	g_thread_pool_free (g_steal_pointer (&self->worker), FALSE, TRUE);
+}

@@ -1,0 +1,894 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "artemis-storage.h"
+#include "artemis-storage-sqlite-plugin.h"
+
+/*
+ * The persistence layer: the SQLite backend (schema, migrations, upserts,
+ * case-insensitive keys and filters, atomic commits, refusing a database it
+ * cannot use) and ArtemisStorage (the worker thread, the start-up load,
+ * writes applied once committed, polling a shared store).
+ */
+
+/* ---- a private directory per test -------------------------------------- */
+
+typedef struct {
+	char *dir;
+	char *path; /* dir/artemis.db */
+} Fixture;
+
+static void
+fixture_set_up (Fixture *fixture, gconstpointer data)
+{
+	g_autoptr (GError) error = NULL;
+
+	fixture->dir = g_dir_make_tmp ("artemis-storage-XXXXXX", &error);
+	g_assert_no_error (error);
+	fixture->path = g_build_filename (fixture->dir, "artemis.db", NULL);
+}
+
+static void
+fixture_tear_down (Fixture *fixture, gconstpointer data)
+{
+	g_autoptr (GDir) dir = g_dir_open (fixture->dir, 0, NULL);
+	const char *name;
+
+	while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
+		g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+
+		g_chmod (path, 0644);
+		g_assert_cmpint (g_unlink (path), ==, 0);
+	}
+	g_assert_cmpint (g_rmdir (fixture->dir), ==, 0);
+	g_free (fixture->dir);
+	g_free (fixture->path);
+}
+
+/* ---- the SQLite backend ------------------------------------------------- */
+
+/* The plugin as the daemon gets it: through the loader, with `[plugin storage-sqlite]` of @settings. */
+static ArtemisStorageBackend *
+new_sqlite (const char *settings)
+{
+	g_autoptr (ArtemisPluginLoader) loader = artemis_plugin_loader_new ();
+	g_autoptr (GKeyFile) key_file = g_key_file_new ();
+	g_autoptr (GPtrArray) backends = NULL;
+
+	if (settings != NULL)
+		g_assert_true (g_key_file_load_from_data (key_file, settings, -1, G_KEY_FILE_NONE, NULL));
+	artemis_plugin_loader_add_builtin (loader, "storage-sqlite", ARTEMIS_TYPE_STORAGE_SQLITE_PLUGIN);
+	artemis_plugin_loader_scan (loader);
+	artemis_plugin_loader_setup (loader, key_file);
+	backends = artemis_plugin_loader_get_plugins_of_kind (loader, ARTEMIS_PLUGIN_KIND_STORAGE_BACKEND);
+	return backends->len > 0 ? g_object_ref (g_ptr_array_index (backends, 0)) : NULL;
+}
+
+static ArtemisStorageBackend *
+open_sqlite (Fixture *fixture)
+{
+	ArtemisStorageBackend *backend = new_sqlite (NULL);
+	g_autoptr (GError) error = NULL;
+
+	g_assert_true (artemis_storage_backend_open (backend, fixture->dir, &error));
+	g_assert_no_error (error);
+	return backend;
+}
+
+/* Opening fails with a message matching @pattern. */
+static void
+assert_open_fails (Fixture *fixture, const char *pattern)
+{
+	g_autoptr (ArtemisStorageBackend) backend = new_sqlite (NULL);
+	g_autoptr (GError) error = NULL;
+
+	g_assert_false (artemis_storage_backend_open (backend, fixture->dir, &error));
+	g_assert_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_INTERNAL);
+	if (!g_pattern_match_simple (pattern, error->message))
+		g_error ("“%s” does not match “%s”", error->message, pattern);
+}
+
+/* Runs @sql on the database file directly, as an operator's sqlite3 shell would. */
+static char *
+sql (Fixture *fixture, const char *statement)
+{
+	sqlite3 *db = NULL;
+	GString *out = g_string_new (NULL);
+	sqlite3_stmt *stmt = NULL;
+
+	g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+	g_assert_cmpint (sqlite3_prepare_v2 (db, statement, -1, &stmt, NULL), ==, SQLITE_OK);
+	while (sqlite3_step (stmt) == SQLITE_ROW) {
+		for (int i = 0; i < sqlite3_column_count (stmt); i++)
+			g_string_append_printf (out, "%s%s", i > 0 ? "|" : "",
+						(const char *) sqlite3_column_text (stmt, i));
+		g_string_append_c (out, '\n');
+	}
+	sqlite3_finalize (stmt);
+	sqlite3_close (db);
+	return g_string_free (out, FALSE);
+}
+
+static void
+assert_sql (Fixture *fixture, const char *statement, const char *expected)
+{
+	g_autofree char *got = sql (fixture, statement);
+
+	g_assert_cmpstr (got, ==, expected);
+}
+
+static ArtemisStorageRecord *
+new_row (ArtemisStorageKind kind, const char *id, const char *operation, const char *operator_id, gint64 time)
+{
+	ArtemisStorageRecord *record = artemis_storage_record_new (kind);
+	const ArtemisStorageKindInfo *info = artemis_storage_kind_get_info (kind);
+
+	for (guint i = 0; i < info->n_fields; i++) {
+		ArtemisStorageField field = info->fields[i];
+
+		switch (field) {
+		case ARTEMIS_STORAGE_FIELD_OPERATION:
+			artemis_storage_record_set_string (record, field, operation);
+			break;
+		case ARTEMIS_STORAGE_FIELD_OPERATOR_ID:
+			artemis_storage_record_set_string (record, field, operator_id);
+			break;
+		case ARTEMIS_STORAGE_FIELD_INSTANCE_ID:
+		case ARTEMIS_STORAGE_FIELD_SERVER_ID:
+		case ARTEMIS_STORAGE_FIELD_ZONE_ID:
+			artemis_storage_record_set_string (record, field, id);
+			break;
+		case ARTEMIS_STORAGE_FIELD_COMPLETE:
+			artemis_storage_record_set_boolean (record, field, g_str_equal (operation, "done"));
+			break;
+		case ARTEMIS_STORAGE_FIELD_EXTENSIONS:
+			artemis_storage_record_set_string (record, field, "{}");
+			break;
+		case ARTEMIS_STORAGE_FIELD_REGION_ID:
+			artemis_storage_record_set_string (record, field, "SHA");
+			break;
+		default:
+			artemis_storage_record_set_string (record, field, "demo.hello");
+		}
+	}
+	record->create_time_ms = time;
+	record->update_time_ms = time;
+	return record;
+}
+
+static GPtrArray *
+writes_of (ArtemisStorageAction action, ArtemisStorageRecord *record)
+{
+	GPtrArray *writes = artemis_storage_write_array_new ();
+
+	g_ptr_array_add (writes, artemis_storage_write_new (action, record));
+	return writes;
+}
+
+static gboolean
+commit_one (ArtemisStorageBackend *backend, ArtemisStorageAction action, ArtemisStorageRecord *record,
+	    GError **error)
+{
+	g_autoptr (GPtrArray) writes = writes_of (action, record);
+
+	return artemis_storage_backend_commit (backend, writes, error);
+}
+
+static GPtrArray *
+query_all (ArtemisStorageBackend *backend, ArtemisStorageKind kind)
+{
+	g_autoptr (ArtemisStorageRecord) filter = artemis_storage_record_new (kind);
+	g_autoptr (GError) error = NULL;
+	GPtrArray *records = artemis_storage_backend_query (backend, filter, &error);
+
+	g_assert_no_error (error);
+	return records;
+}
+
+static const char *
+field (GPtrArray *records, guint index, ArtemisStorageField field)
+{
+	return artemis_storage_record_get_string (g_ptr_array_index (records, index), field);
+}
+
+static void
+test_sqlite_fresh (Fixture *fixture, gconstpointer data)
+{
+	g_autoptr (ArtemisStorageBackend) backend = NULL;
+
+	/* A zero-length file is a new database too (sqlite3 leaves one behind). */
+	if (data != NULL)
+		g_assert_true (g_file_set_contents (fixture->path, "", 0, NULL));
+	backend = open_sqlite (fixture);
+	artemis_storage_backend_close (backend);
+	assert_sql (fixture, "SELECT version FROM schema_version", "1\n");
+	assert_sql (fixture,
+		    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+		    "instance\ninstance_log\nschema_version\nserver\nserver_log\nservice_zone\nservice_zone_log\n");
+	assert_sql (fixture, "PRAGMA journal_mode", "wal\n");
+}
+
+/* Every kind goes in and comes out whole, log ids counting from 1. */
+static void
+test_sqlite_round_trip (Fixture *fixture, gconstpointer data)
+{
+	g_autoptr (ArtemisStorageBackend) backend = open_sqlite (fixture);
+
+	for (ArtemisStorageKind kind = 0; kind < ARTEMIS_STORAGE_N_KINDS; kind++) {
+		const ArtemisStorageKindInfo *info = artemis_storage_kind_get_info (kind);
+		ArtemisStorageAction action = info->is_log ? ARTEMIS_STORAGE_APPEND : ARTEMIS_STORAGE_PUT;
+		g_autoptr (ArtemisStorageRecord) expected = new_row (kind, "x-1", "done", "ops1", 42);
+		g_autoptr (GPtrArray) records = NULL;
+		g_autoptr (GError) error = NULL;
+		const ArtemisStorageRecord *got;
+
+		g_assert_true (commit_one (backend, action, artemis_storage_record_copy (expected), &error));
+		g_assert_no_error (error);
+		records = query_all (backend, kind);
+		g_assert_cmpuint (records->len, ==, 1);
+		got = g_ptr_array_index (records, 0);
+		g_assert_cmpint (got->kind, ==, kind);
+		g_assert_cmpint (got->id, ==, 1);
+		g_assert_cmpint (got->create_time_ms, ==, 42);
+		g_assert_cmpint (got->update_time_ms, ==, 42);
+		for (guint i = 0; i < info->n_fields; i++) {
+			g_assert_cmpstr (artemis_storage_record_get_string (got, info->fields[i]), ==,
+					 artemis_storage_record_get_string (expected, info->fields[i]));
+			g_assert_cmpint (artemis_storage_record_get_boolean (got, info->fields[i]), ==,
+					 artemis_storage_record_get_boolean (expected, info->fields[i]));
+		}
+	}
+}
+
+/* Keys ignore case (spec §9): a put updates in place, keeping the first spelling. */
+static void
+test_sqlite_upsert (Fixture *fixture, gconstpointer data)
+{
+	g_autoptr (ArtemisStorageBackend) backend = open_sqlite (fixture);
+	g_autoptr (ArtemisStorageRecord) upper =
+		new_row (ARTEMIS_STORAGE_INSTANCE_OPERATION, "I-1", "PULLOUT", "ops2", 2);
+	g_autoptr (ArtemisStorageRecord) filter = artemis_storage_record_new (ARTEMIS_STORAGE_INSTANCE_OPERATION);
+	g_autoptr (GPtrArray) records = NULL;
+	g_autoptr (GPtrArray) found = NULL;
+
+	artemis_storage_record_set_string (upper, ARTEMIS_STORAGE_FIELD_REGION_ID, "sha");
+	g_assert_true (commit_one (backend, ARTEMIS_STORAGE_PUT,
+				   new_row (ARTEMIS_STORAGE_INSTANCE_OPERATION, "i-1", "pullout", "ops1", 1), NULL));
+	g_assert_true (commit_one (backend, ARTEMIS_STORAGE_PUT, artemis_storage_record_copy (upper), NULL));
+	records = query_all (backend, ARTEMIS_STORAGE_INSTANCE_OPERATION);
+	g_assert_cmpuint (records->len, ==, 1);
+	g_assert_cmpstr (field (records, 0, ARTEMIS_STORAGE_FIELD_INSTANCE_ID), ==, "i-1");
+	g_assert_cmpstr (field (records, 0, ARTEMIS_STORAGE_FIELD_OPERATION), ==, "pullout");
+	g_assert_cmpstr (field (records, 0, ARTEMIS_STORAGE_FIELD_OPERATOR_ID), ==, "ops2");
+	g_assert_cmpint (((ArtemisStorageRecord *) g_ptr_array_index (records, 0))->create_time_ms, ==, 1);
+	g_assert_cmpint (((ArtemisStorageRecord *) g_ptr_array_index (records, 0))->update_time_ms, ==, 2);
+	artemis_storage_record_set_string (filter, ARTEMIS_STORAGE_FIELD_SERVICE_ID, "DEMO.HELLO");
+	found = artemis_storage_backend_query (backend, filter, NULL);
+	g_assert_cmpuint (found->len, ==, 1);
+	g_assert_true (commit_one (backend, ARTEMIS_STORAGE_DELETE, artemis_storage_record_copy (upper), NULL));
+	g_clear_pointer (&records, g_ptr_array_unref);
+	records = query_all (backend, ARTEMIS_STORAGE_INSTANCE_OPERATION);
+	g_assert_cmpuint (records->len, ==, 0);
+}
+
+/* Log filters: set fields only, strings ignoring case, booleans exactly, oldest first. */
+static void
+test_sqlite_log_filters (Fixture *fixture, gconstpointer data)
+{
+	g_autoptr (ArtemisStorageBackend) backend = open_sqlite (fixture);
+	g_autoptr (GPtrArray) writes = artemis_storage_write_array_new ();
+	g_autoptr (ArtemisStorageRecord) filter = artemis_storage_record_new (ARTEMIS_STORAGE_SERVER_LOG);
+	g_autoptr (GPtrArray) by_operator = NULL;
+	g_autoptr (GPtrArray) completed = NULL;
+
+	g_ptr_array_add (writes, artemis_storage_write_new (ARTEMIS_STORAGE_APPEND,
+							    new_row (ARTEMIS_STORAGE_SERVER_LOG, "10.0.0.5", "pullout",
+								     "ops1", 1)));
+	g_ptr_array_add (writes, artemis_storage_write_new (ARTEMIS_STORAGE_APPEND,
+							    new_row (ARTEMIS_STORAGE_SERVER_LOG, "10.0.0.6", "pullout",
+								     "OPS2", 2)));
+	g_ptr_array_add (writes, artemis_storage_write_new (ARTEMIS_STORAGE_APPEND,
+							    new_row (ARTEMIS_STORAGE_SERVER_LOG, "10.0.0.5", "done",
+								     "ops2", 3)));
+	g_assert_true (artemis_storage_backend_commit (backend, writes, NULL));
+	artemis_storage_record_set_string (filter, ARTEMIS_STORAGE_FIELD_OPERATOR_ID, "Ops2");
+	by_operator = artemis_storage_backend_query (backend, filter, NULL);
+	g_assert_cmpuint (by_operator->len, ==, 2);
+	g_assert_cmpstr (field (by_operator, 0, ARTEMIS_STORAGE_FIELD_SERVER_ID), ==, "10.0.0.6");
+	g_assert_cmpint (((ArtemisStorageRecord *) g_ptr_array_index (by_operator, 1))->id, ==, 3);
+	artemis_storage_record_set_boolean (filter, ARTEMIS_STORAGE_FIELD_COMPLETE, FALSE);
+	completed = artemis_storage_backend_query (backend, filter, NULL);
+	g_assert_cmpuint (completed->len, ==, 1);
+	g_assert_cmpstr (field (completed, 0, ARTEMIS_STORAGE_FIELD_SERVER_ID), ==, "10.0.0.6");
+}
+
+/* All or nothing: a failing statement undoes the ones before it. */
+static void
+test_sqlite_atomic (Fixture *fixture, gconstpointer data)
+{
+	g_autoptr (ArtemisStorageBackend) backend = open_sqlite (fixture);
+	g_autoptr (GPtrArray) writes = artemis_storage_write_array_new ();
+	g_autoptr (GPtrArray) state = NULL;
+	g_autoptr (GPtrArray) log = NULL;
+	g_autoptr (GError) error = NULL;
+	ArtemisStorageRecord *broken = new_row (ARTEMIS_STORAGE_INSTANCE_LOG, "i-1", "pullout", "ops1", 1);
+
+	artemis_storage_record_unset (broken, ARTEMIS_STORAGE_FIELD_OPERATION);
+	g_ptr_array_add (writes, artemis_storage_write_new (ARTEMIS_STORAGE_PUT,
+							    new_row (ARTEMIS_STORAGE_INSTANCE_OPERATION, "i-1",
+								     "pullout", "ops1", 1)));
+	g_ptr_array_add (writes, artemis_storage_write_new (ARTEMIS_STORAGE_APPEND, broken));
+	g_assert_false (artemis_storage_backend_commit (backend, writes, &error));
+	g_assert_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_INTERNAL);
+	g_assert_true (g_str_has_suffix (error->message, "NOT NULL constraint failed: instance_log.operation"));
+	state = query_all (backend, ARTEMIS_STORAGE_INSTANCE_OPERATION);
+	log = query_all (backend, ARTEMIS_STORAGE_INSTANCE_LOG);
+	g_assert_cmpuint (state->len, ==, 0);
+	g_assert_cmpuint (log->len, ==, 0);
+	g_clear_error (&error);
+	/* Logs are appended, state is put. */
+	g_assert_false (commit_one (backend, ARTEMIS_STORAGE_APPEND,
+				    new_row (ARTEMIS_STORAGE_ZONE_OPERATION, "z", "a", "o", 1), &error));
+	g_assert_cmpstr (error->message, ==, "Cannot append a row of service_zone");
+	g_clear_error (&error);
+	g_assert_false (commit_one (backend, ARTEMIS_STORAGE_PUT, new_row (ARTEMIS_STORAGE_ZONE_LOG, "z", "a", "o", 1),
+				    &error));
+	g_assert_cmpstr (error->message, ==, "Cannot put or delete a row of service_zone_log");
+}
+
+#define SCHEMA "SELECT type, name, sql FROM sqlite_master ORDER BY name"
+
+/* An up-to-date database opens as it is. */
+static void
+test_sqlite_reopen (Fixture *fixture, gconstpointer data)
+{
+	g_autoptr (ArtemisStorageBackend) first = open_sqlite (fixture);
+	g_autoptr (ArtemisStorageBackend) second = NULL;
+	g_autoptr (GPtrArray) records = NULL;
+	g_autofree char *schema = NULL;
+	g_autofree char *rows = NULL;
+
+	g_assert_true (commit_one (first, ARTEMIS_STORAGE_PUT,
+				   new_row (ARTEMIS_STORAGE_SERVER_OPERATION, "10.0.0.5", "pullout", "ops1", 1), NULL));
+	artemis_storage_backend_close (first);
+	schema = sql (fixture, SCHEMA);
+	rows = sql (fixture, "SELECT * FROM server");
+	second = open_sqlite (fixture);
+	records = query_all (second, ARTEMIS_STORAGE_SERVER_OPERATION);
+	g_assert_cmpuint (records->len, ==, 1);
+	artemis_storage_backend_close (second);
+	assert_sql (fixture, SCHEMA, schema);
+	assert_sql (fixture, "SELECT * FROM server", rows);
+	assert_sql (fixture, "SELECT version FROM schema_version", "1\n");
+}
+
+/* A database from a newer artemisd is refused, untouched. */
+static void
+test_sqlite_newer (Fixture *fixture, gconstpointer data)
+{
+	g_autoptr (ArtemisStorageBackend) backend = open_sqlite (fixture);
+
+	artemis_storage_backend_close (backend);
+	g_free (sql (fixture, "UPDATE schema_version SET version = 2"));
+	assert_open_fails (fixture, "The database */artemis.db cannot be used: schema version 2 is newer than this "
+				    "artemisd knows (1): it was written by a newer artemisd");
+	assert_sql (fixture, "SELECT version FROM schema_version", "2\n");
+}
+
+static void
+test_sqlite_foreign (Fixture *fixture, gconstpointer data)
+{
+	g_free (sql (fixture, "CREATE TABLE accounts (id INTEGER)"));
+	assert_open_fails (fixture, "The database */artemis.db cannot be used: not an Artemis database *");
+}
+
+static void
+test_sqlite_corrupt (Fixture *fixture, gconstpointer data)
+{
+	g_autoptr (GByteArray) junk = g_byte_array_new ();
+	g_autoptr (ArtemisStorageBackend) backend = open_sqlite (fixture);
+
+	artemis_storage_backend_close (backend);
+	if (data == NULL) {
+		/* Not a database at all. */
+		for (guint i = 0; i < 8192; i++)
+			g_byte_array_append (junk, (const guint8 *) "\xAB\x17", 1 + i % 2);
+		g_assert_true (g_file_set_contents (fixture->path, (const char *) junk->data, junk->len, NULL));
+		assert_open_fails (fixture, "Cannot read the database (corrupt, or not an SQLite database?) "
+					    "*/artemis.db: file is not a database");
+		return;
+	}
+	/* A valid header over damaged pages. */
+	{
+		g_autofree char *contents = NULL;
+		gsize len = 0;
+
+		g_assert_true (g_file_get_contents (fixture->path, &contents, &len, NULL));
+		g_assert_cmpuint (len, >, 8192);
+		memset (contents + 4096, 0x5A, len - 4096);
+		g_assert_true (g_file_set_contents (fixture->path, contents, len, NULL));
+		assert_open_fails (fixture, "The database */artemis.db* corrupt*");
+	}
+}
+
+/* A database that cannot be written is refused at start, not at the first write. */
+static void
+test_sqlite_unwritable (Fixture *fixture, gconstpointer data)
+{
+	/* /dev/full takes nothing, even from root. */
+	g_assert_cmpint (symlink ("/dev/full", fixture->path), ==, 0);
+	assert_open_fails (fixture, "The database */artemis.db cannot be used: *database or disk is full");
+	g_assert_cmpint (g_unlink (fixture->path), ==, 0);
+	if (geteuid () == 0) {
+		g_test_message ("A read-only file is writable for root: not tried");
+		return;
+	}
+	g_object_unref (open_sqlite (fixture));
+	g_assert_cmpint (g_chmod (fixture->path, 0444), ==, 0);
+	assert_open_fails (fixture, "The database */artemis.db is not writable");
+}
+
+static void
+test_sqlite_settings (Fixture *fixture, gconstpointer data)
+{
+	g_autoptr (ArtemisStorageBackend) other = NULL;
+	g_autoptr (GError) error = NULL;
+	g_autofree char *other_path = g_build_filename (fixture->dir, "other.db", NULL);
+
+	g_test_expect_message ("Artemis", G_LOG_LEVEL_WARNING,
+			       "Skipping plugin storage-sqlite: setup failed: busy-timeout: *");
+	g_assert_null (new_sqlite ("[plugin storage-sqlite]\nbusy-timeout=soon\n"));
+	g_test_assert_expected_messages ();
+	other = new_sqlite ("[plugin storage-sqlite]\nbusy-timeout=250\nfile=other.db\n");
+	g_assert_true (artemis_storage_backend_open (other, fixture->dir, &error));
+	g_assert_no_error (error);
+	g_assert_true (g_file_test (other_path, G_FILE_TEST_IS_REGULAR));
+	g_assert_false (g_file_test (fixture->path, G_FILE_TEST_EXISTS));
+}
+
+/* ---- a store shared with other nodes, in memory ------------------------ */
+
+#define TEST_TYPE_STORE (test_store_get_type ())
+G_DECLARE_FINAL_TYPE (TestStore, test_store, TEST, STORE, ArtemisStorageBackend)
+
+struct _TestStore {
+	ArtemisStorageBackend parent_instance;
+
+	GMutex lock;
+	GPtrArray *rows[ARTEMIS_STORAGE_N_KINDS];
+	gint64 generation; /* bumped by another node's write */
+	gboolean fail_commits;
+	GThread *thread; /* where the vfuncs ran */
+	gboolean other_thread;
+};
+
+G_DEFINE_FINAL_TYPE (TestStore, test_store, ARTEMIS_TYPE_STORAGE_BACKEND)
+
+/* Every call on the same thread, never the test's (main) one. */
+static void
+note_thread (TestStore *self)
+{
+	if (self->thread == NULL)
+		self->thread = g_thread_self ();
+	if (self->thread != g_thread_self () || g_main_context_is_owner (g_main_context_default ()))
+		self->other_thread = TRUE;
+}
+
+static gboolean
+test_store_open (ArtemisStorageBackend *backend, const char *data_dir, GError **error)
+{
+	note_thread (TEST_STORE (backend));
+	return TRUE;
+}
+
+static gboolean
+same_key (const ArtemisStorageRecord *a, const ArtemisStorageRecord *b)
+{
+	const ArtemisStorageKindInfo *info = artemis_storage_kind_get_info (a->kind);
+
+	for (guint i = 0; i < info->n_key_fields; i++) {
+		if (g_ascii_strcasecmp (artemis_storage_record_get_string (a, info->fields[i]),
+					artemis_storage_record_get_string (b, info->fields[i])) != 0)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static void
+store_apply (TestStore *self, const ArtemisStorageWrite *write)
+{
+	GPtrArray *rows = self->rows[write->record->kind];
+
+	for (guint i = rows->len; write->action != ARTEMIS_STORAGE_APPEND && i > 0; i--) {
+		if (same_key (g_ptr_array_index (rows, i - 1), write->record))
+			g_ptr_array_remove_index (rows, i - 1);
+	}
+	if (write->action != ARTEMIS_STORAGE_DELETE)
+		g_ptr_array_add (rows, artemis_storage_record_copy (write->record));
+}
+
+static gboolean
+test_store_commit (ArtemisStorageBackend *backend, GPtrArray *writes, GError **error)
+{
+	TestStore *self = TEST_STORE (backend);
+	g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+
+	note_thread (self);
+	if (self->fail_commits) {
+		g_set_error_literal (error, ARTEMIS_ERROR, ARTEMIS_ERROR_INTERNAL, "disk on fire");
+		return FALSE;
+	}
+	for (guint i = 0; i < writes->len; i++)
+		store_apply (self, g_ptr_array_index (writes, i));
+	return TRUE;
+}
+
+/* Only the kind is filtered on: enough for these tests. */
+static GPtrArray *
+test_store_query (ArtemisStorageBackend *backend, const ArtemisStorageRecord *filter, GError **error)
+{
+	TestStore *self = TEST_STORE (backend);
+	g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+	GPtrArray *result = artemis_storage_record_array_new ();
+
+	note_thread (self);
+	for (guint i = 0; i < self->rows[filter->kind]->len; i++)
+		g_ptr_array_add (result, artemis_storage_record_copy (g_ptr_array_index (self->rows[filter->kind], i)));
+	return result;
+}
+
+static gboolean
+test_store_poll_changes (ArtemisStorageBackend *backend, gint64 *cursor, GArray *kinds, GError **error)
+{
+	TestStore *self = TEST_STORE (backend);
+	g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+	ArtemisStorageKind kind = ARTEMIS_STORAGE_INSTANCE_OPERATION;
+
+	note_thread (self);
+	if (self->generation > *cursor)
+		g_array_append_val (kinds, kind);
+	*cursor = self->generation;
+	return TRUE;
+}
+
+/* What another node sharing the store does. */
+static void
+test_store_write_elsewhere (TestStore *self, ArtemisStorageAction action, ArtemisStorageRecord *record)
+{
+	g_autoptr (ArtemisStorageWrite) write = artemis_storage_write_new (action, record);
+	g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+
+	store_apply (self, write);
+	self->generation++;
+}
+
+static void
+test_store_finalize (GObject *object)
+{
+	TestStore *self = TEST_STORE (object);
+
+	for (guint i = 0; i < ARTEMIS_STORAGE_N_KINDS; i++)
+		g_ptr_array_unref (self->rows[i]);
+	g_mutex_clear (&self->lock);
+	G_OBJECT_CLASS (test_store_parent_class)->finalize (object);
+}
+
+static void
+test_store_class_init (TestStoreClass *klass)
+{
+	ArtemisStorageBackendClass *backend_class = ARTEMIS_STORAGE_BACKEND_CLASS (klass);
+
+	G_OBJECT_CLASS (klass)->finalize = test_store_finalize;
+	backend_class->open = test_store_open;
+	backend_class->query = test_store_query;
+	backend_class->commit = test_store_commit;
+	backend_class->poll_changes = test_store_poll_changes;
+}
+
+static void
+test_store_init (TestStore *self)
+{
+	g_mutex_init (&self->lock);
+	for (guint i = 0; i < ARTEMIS_STORAGE_N_KINDS; i++)
+		self->rows[i] = artemis_storage_record_array_new ();
+}
+
+/* ---- ArtemisStorage: the worker, the load, writes, polling -------------- */
+
+typedef struct {
+	Fixture files;
+	ArtemisConfig *config;
+	ArtemisNode *node;
+	ArtemisChangeLog *log;
+	ArtemisRegistry *registry;
+	ArtemisManagement *management;
+	ArtemisStorage *storage;
+	ArtemisInstance *i1;
+	GString *changes;
+} Node;
+
+static void
+on_change (ArtemisChange *change, gpointer user_data)
+{
+	g_string_append_printf (user_data, "%s %s ", artemis_change_type_to_string (change->type),
+				artemis_instance_get (change->instance, ARTEMIS_INSTANCE_INSTANCE_ID));
+}
+
+static void
+node_set_up (Node *node, gconstpointer data)
+{
+	g_autoptr (ArtemisInstanceBuilder) builder = artemis_instance_builder_new ();
+
+	fixture_set_up (&node->files, NULL);
+	node->config = artemis_config_new ();
+	g_assert_true (artemis_config_load_data (node->config, "[deployment]\nregion-id=SHA\nzone-id=Z1\n", NULL));
+	node->node = artemis_node_new (node->config, "http://127.0.0.1:8080/");
+	node->log = artemis_change_log_new (100);
+	node->registry = artemis_registry_new (node->config, node->node, node->log);
+	node->management = artemis_management_new (node->registry);
+	artemis_instance_builder_set (builder, ARTEMIS_INSTANCE_REGION_ID, "SHA");
+	artemis_instance_builder_set (builder, ARTEMIS_INSTANCE_ZONE_ID, "Z1");
+	artemis_instance_builder_set (builder, ARTEMIS_INSTANCE_SERVICE_ID, "demo.hello");
+	artemis_instance_builder_set (builder, ARTEMIS_INSTANCE_INSTANCE_ID, "x-1");
+	artemis_instance_builder_set (builder, ARTEMIS_INSTANCE_URL, "http://x/");
+	node->i1 = artemis_instance_builder_end (builder);
+	artemis_registry_register (node->registry, node->i1);
+	node->changes = g_string_new (NULL);
+	artemis_change_log_add_listener (node->log, on_change, node->changes, NULL);
+}
+
+static void
+node_tear_down (Node *node, gconstpointer data)
+{
+	g_clear_object (&node->storage);
+	g_string_free (node->changes, TRUE);
+	artemis_instance_unref (node->i1);
+	g_clear_object (&node->management);
+	g_clear_object (&node->registry);
+	g_clear_object (&node->log);
+	g_clear_object (&node->node);
+	artemis_config_free (node->config);
+	fixture_tear_down (&node->files, NULL);
+}
+
+static void
+node_open (Node *node, ArtemisStorageBackend *backend)
+{
+	g_autoptr (GError) error = NULL;
+
+	node->storage = artemis_storage_new (backend, node->management);
+	g_assert_true (artemis_storage_open (node->storage, node->files.dir, &error));
+	g_assert_no_error (error);
+}
+
+static gboolean
+is_down (Node *node)
+{
+	return artemis_management_is_instance_down (node->management, node->i1);
+}
+
+/* The state the store holds is in force before the node serves. */
+static void
+test_worker_load (Node *node, gconstpointer data)
+{
+	g_autoptr (ArtemisStorageBackend) seeded = open_sqlite (&node->files);
+	g_autoptr (ArtemisStorageBackend) backend = new_sqlite (NULL);
+
+	g_assert_true (commit_one (seeded, ARTEMIS_STORAGE_PUT,
+				   new_row (ARTEMIS_STORAGE_INSTANCE_OPERATION, "X-1", "pullout", "ops1", 1), NULL));
+	artemis_storage_backend_close (seeded);
+	node_open (node, backend);
+	g_assert_true (is_down (node));
+	g_assert_cmpstr (node->changes->str, ==, "delete x-1 ");
+}
+
+static void
+test_worker_open_fails (Node *node, gconstpointer data)
+{
+	g_autoptr (ArtemisStorageBackend) backend = new_sqlite (NULL);
+	g_autoptr (GError) error = NULL;
+
+	g_assert_true (g_file_set_contents (node->files.path, "not a database, not at all; long enough to be read"
+							       " as a header by SQLite, surely, yes, it is: 100 bytes",
+					    -1, NULL));
+	node->storage = artemis_storage_new (backend, node->management);
+	g_assert_false (artemis_storage_open (node->storage, node->files.dir, &error));
+	g_assert_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_INTERNAL);
+	g_assert_nonnull (strstr (error->message, "file is not a database"));
+}
+
+typedef struct {
+	gboolean done;
+	gboolean ok;
+	GError *error;
+	GPtrArray *records;
+} Result;
+
+static void
+on_written (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	Result *out = user_data;
+
+	out->ok = artemis_storage_write_finish (ARTEMIS_STORAGE (source), result, &out->error);
+	out->done = TRUE;
+}
+
+static void
+on_queried (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	Result *out = user_data;
+
+	out->records = artemis_storage_query_finish (ARTEMIS_STORAGE (source), result, &out->error);
+	out->done = TRUE;
+}
+
+static void
+wait_for (Result *result)
+{
+	while (!result->done)
+		g_main_context_iteration (NULL, TRUE);
+}
+
+static GPtrArray *
+pull_out (Node *node, gboolean complete)
+{
+	g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) artemis_operations_free);
+	ArtemisOperations *operations = artemis_operations_new (
+		artemis_operation_key_new (ARTEMIS_OPERATION_TARGET_INSTANCE, "SHA", "demo.hello", "x-1"));
+
+	artemis_operations_add (operations, "pullout");
+	g_ptr_array_add (list, operations);
+	return artemis_management_prepare_writes (node->management, list, complete, "ops1", "t");
+}
+
+/* The answer comes back on the main loop, after the commit, with the state applied. */
+static void
+test_worker_write (Node *node, gconstpointer data)
+{
+	g_autoptr (ArtemisStorageBackend) backend = new_sqlite (NULL);
+	g_autoptr (GPtrArray) writes = NULL;
+	g_autoptr (ArtemisStorageRecord) filter = artemis_storage_record_new (ARTEMIS_STORAGE_INSTANCE_LOG);
+	Result written = { FALSE }, logs = { FALSE };
+
+	node_open (node, backend);
+	writes = pull_out (node, FALSE);
+	artemis_storage_write_async (node->storage, writes, NULL, on_written, &written);
+	g_assert_false (written.done);
+	g_assert_false (is_down (node));
+	wait_for (&written);
+	g_assert_no_error (written.error);
+	g_assert_true (written.ok);
+	g_assert_true (is_down (node));
+	g_assert_cmpstr (node->changes->str, ==, "delete x-1 ");
+	artemis_storage_query_async (node->storage, filter, NULL, on_queried, &logs);
+	wait_for (&logs);
+	g_assert_no_error (logs.error);
+	g_assert_cmpuint (logs.records->len, ==, 1);
+	g_ptr_array_unref (logs.records);
+	assert_sql (&node->files, "SELECT instance_id, operation, operator_id, token FROM instance",
+		    "x-1|pullout|ops1|t\n");
+}
+
+/* A failed commit changes nothing and says why. */
+static void
+test_worker_failure (Node *node, gconstpointer data)
+{
+	g_autoptr (TestStore) store = g_object_new (TEST_TYPE_STORE, NULL);
+	g_autoptr (GPtrArray) writes = NULL;
+	Result written = { FALSE };
+
+	node_open (node, ARTEMIS_STORAGE_BACKEND (store));
+	store->fail_commits = TRUE;
+	writes = pull_out (node, FALSE);
+	artemis_storage_write_async (node->storage, writes, NULL, on_written, &written);
+	wait_for (&written);
+	g_assert_false (written.ok);
+	g_assert_error (written.error, ARTEMIS_ERROR, ARTEMIS_ERROR_INTERNAL);
+	g_assert_cmpstr (written.error->message, ==, "disk on fire");
+	g_clear_error (&written.error);
+	g_assert_false (is_down (node));
+	g_assert_cmpstr (node->changes->str, ==, "");
+	/* Every backend call ran on one thread of its own. */
+	g_assert_nonnull (store->thread);
+	g_assert_false (store->other_thread);
+	g_assert_true (store->thread != g_thread_self ());
+	/* Once closed, nothing more reaches the backend. */
+	artemis_storage_close (node->storage);
+	written.done = FALSE;
+	artemis_storage_write_async (node->storage, writes, NULL, on_written, &written);
+	wait_for (&written);
+	g_assert_error (written.error, ARTEMIS_ERROR, ARTEMIS_ERROR_UNAVAILABLE);
+	g_assert_cmpstr (written.error->message, ==, "The management store is closed");
+	g_clear_error (&written.error);
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+	*(gboolean *) user_data = TRUE;
+	return G_SOURCE_REMOVE;
+}
+
+/* Other nodes' changes reach this one: polled, applied, pushed. */
+static void
+test_shared_poll (Node *node, gconstpointer data)
+{
+	g_autoptr (TestStore) store = g_object_new (TEST_TYPE_STORE, NULL);
+	g_autoptr (GError) error = NULL;
+	gboolean timed_out = FALSE;
+	guint timeout;
+
+	node_open (node, ARTEMIS_STORAGE_BACKEND (store));
+	g_assert_true (artemis_storage_backend_is_shared (ARTEMIS_STORAGE_BACKEND (store)));
+	test_store_write_elsewhere (store, ARTEMIS_STORAGE_PUT,
+				    new_row (ARTEMIS_STORAGE_INSTANCE_OPERATION, "x-1", "pullout", "ops9", 1));
+	g_assert_false (is_down (node));
+	g_assert_true (artemis_storage_poll (node->storage, &error));
+	g_assert_no_error (error);
+	g_assert_true (is_down (node));
+	g_assert_cmpstr (node->changes->str, ==, "delete x-1 ");
+	/* The same again on the timer. */
+	artemis_storage_start_polling (node->storage, 10);
+	test_store_write_elsewhere (store, ARTEMIS_STORAGE_DELETE,
+				    new_row (ARTEMIS_STORAGE_INSTANCE_OPERATION, "X-1", "PULLOUT", "ops9", 1));
+	timeout = g_timeout_add (5000, on_timeout, &timed_out);
+	while (is_down (node) && !timed_out)
+		g_main_context_iteration (NULL, TRUE);
+	g_assert_false (timed_out);
+	g_source_remove (timeout);
+	g_assert_cmpstr (node->changes->str, ==, "delete x-1 new x-1 ");
+	g_assert_false (store->other_thread);
+}
+
+/* A store of this node alone is never polled. */
+static void
+test_private_no_poll (Node *node, gconstpointer data)
+{
+	g_autoptr (ArtemisStorageBackend) backend = new_sqlite (NULL);
+	g_autoptr (GError) error = NULL;
+
+	node_open (node, backend);
+	g_assert_false (artemis_storage_backend_is_shared (backend));
+	artemis_storage_start_polling (node->storage, 10);
+	g_assert_true (artemis_storage_poll (node->storage, &error));
+	g_assert_no_error (error);
+}
+
+int
+main (int argc, char **argv)
+{
+	g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(path, func, data) \
+	g_test_add ("/artemis/storage/" path, Fixture, data, fixture_set_up, func, fixture_tear_down)
+	ADD ("sqlite/fresh", test_sqlite_fresh, NULL);
+	ADD ("sqlite/empty-file", test_sqlite_fresh, "empty");
+	ADD ("sqlite/round-trip", test_sqlite_round_trip, NULL);
+	ADD ("sqlite/upsert", test_sqlite_upsert, NULL);
+	ADD ("sqlite/log-filters", test_sqlite_log_filters, NULL);
+	ADD ("sqlite/atomic", test_sqlite_atomic, NULL);
+	ADD ("sqlite/reopen", test_sqlite_reopen, NULL);
+	ADD ("sqlite/newer-version", test_sqlite_newer, NULL);
+	ADD ("sqlite/foreign", test_sqlite_foreign, NULL);
+	ADD ("sqlite/corrupt", test_sqlite_corrupt, NULL);
+	ADD ("sqlite/damaged", test_sqlite_corrupt, "damaged");
+	ADD ("sqlite/unwritable", test_sqlite_unwritable, NULL);
+	ADD ("sqlite/settings", test_sqlite_settings, NULL);
+#undef ADD
+#define ADD(path, func) g_test_add ("/artemis/storage/" path, Node, NULL, node_set_up, func, node_tear_down)
+	ADD ("worker/load", test_worker_load);
+	ADD ("worker/open-fails", test_worker_open_fails);
+	ADD ("worker/write", test_worker_write);
+	ADD ("worker/failure", test_worker_failure);
+	ADD ("shared/poll", test_shared_poll);
+	ADD ("shared/private", test_private_no_poll);
+#undef ADD
+
+	return g_test_run ();
+}
