@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 
 #include "artemis-ws-connection.h"
 
@@ -45,8 +47,8 @@ struct _ArtemisWsConnection {
 
 	GIOStream *stream;
 	GSocket *socket;
+	int fd; /* @socket's: frames are written to it directly */
 	GPollableInputStream *input;
-	GPollableOutputStream *output;
 	ArtemisPoller *poller;
 	ArtemisPollerWatch *watch;
 	gboolean reading;
@@ -338,28 +340,27 @@ static void
 flush (ArtemisWsConnection *self)
 {
 	while (self->state != STATE_CLOSED && !g_queue_is_empty (&self->out)) {
-		GOutputVector vectors[MAX_WRITE_VECTORS];
-		g_autoptr (GError) error = NULL;
-		gsize written = 0;
-		guint n = 0;
-		GPollableReturn result;
+		struct iovec vectors[MAX_WRITE_VECTORS];
+		struct msghdr message = { .msg_iov = vectors };
+		gssize written;
 
-		for (GList *l = self->out.head; l != NULL && n < MAX_WRITE_VECTORS; l = l->next, n++) {
+		for (GList *l = self->out.head; l != NULL && message.msg_iovlen < MAX_WRITE_VECTORS; l = l->next) {
 			OutFrame *frame = l->data;
 			gsize size;
 			const guint8 *data = g_bytes_get_data (frame->bytes, &size);
 
-			vectors[n].buffer = data + frame->sent;
-			vectors[n].size = size - frame->sent;
+			vectors[message.msg_iovlen].iov_base = (guint8 *) data + frame->sent;
+			vectors[message.msg_iovlen++].iov_len = size - frame->sent;
 		}
-		result = g_pollable_output_stream_writev_nonblocking (self->output, vectors, n, &written, NULL,
-								      &error);
-		if (result == G_POLLABLE_RETURN_WOULD_BLOCK) {
+		written = sendmsg (self->fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (written < 0 && errno == EINTR)
+			continue;
+		if (written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			set_output_blocked (self, TRUE);
 			return;
 		}
-		if (result == G_POLLABLE_RETURN_FAILED) {
-			g_debug ("WebSocket write failed: %s", error->message);
+		if (written < 0) {
+			g_debug ("WebSocket write failed: %s", g_strerror (errno));
 			finish (self);
 			return;
 		}
@@ -373,19 +374,30 @@ artemis_ws_connection_send (ArtemisWsConnection *self, GBytes *bytes)
 {
 	OutFrame *frame;
 	gboolean idle;
+	gsize size;
+	const guint8 *data = g_bytes_get_data (bytes, &size);
+	gssize written = 0;
 
 	g_return_if_fail (ARTEMIS_IS_WS_CONNECTION (self));
 
 	if (self->state != STATE_OPEN)
 		return;
+	/* The usual case, a socket with room: one call, nothing queued or allocated. */
+	idle = g_queue_is_empty (&self->out);
+	if (idle) {
+		written = send (self->fd, data, size, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (written == (gssize) size)
+			return;
+		written = MAX (written, 0);
+	}
 	frame = g_new0 (OutFrame, 1);
 	frame->bytes = g_bytes_ref (bytes);
 	frame->kind = FRAME_DATA;
-	idle = g_queue_is_empty (&self->out);
+	frame->sent = written;
 	g_queue_push_tail (&self->out, frame);
 	self->queued_frames++;
-	self->queued_bytes += g_bytes_get_size (bytes);
-	/* Otherwise the output source is already waiting for the socket. */
+	self->queued_bytes += size - written;
+	/* Blocked, or failed: flush() says which. Not idle: the poller waits for room already. */
 	if (idle)
 		flush (self);
 }
@@ -780,17 +792,16 @@ artemis_ws_connection_new (GIOStream *stream, GSocket *socket, ArtemisPoller *po
 	g_return_val_if_fail (G_IS_IO_STREAM (stream), NULL);
 	g_return_val_if_fail (G_IS_SOCKET (socket), NULL);
 	g_return_val_if_fail (G_IS_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (stream)), NULL);
-	g_return_val_if_fail (G_IS_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (stream)), NULL);
 
 	self = g_object_new (ARTEMIS_TYPE_WS_CONNECTION, NULL);
 	self->stream = g_object_ref (stream);
 	self->socket = g_object_ref (socket);
+	self->fd = g_socket_get_fd (socket);
 	self->input = G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (stream));
-	self->output = G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (stream));
 	self->poller = poller;
 	self->max_message_size = max_message_size;
 	self->reading = TRUE;
-	self->watch = artemis_poller_add (poller, g_socket_get_fd (socket), EPOLLIN, on_poll_event, self);
+	self->watch = artemis_poller_add (poller, self->fd, EPOLLIN, on_poll_event, self);
 	if (g_pollable_input_stream_is_readable (self->input)) {
 		self->early_read = g_idle_source_new ();
 		g_source_set_callback (self->early_read, on_early_read, self, NULL);

@@ -36,7 +36,12 @@ G_DECLARE_FINAL_TYPE (ArtemisWsConnection, artemis_ws_connection, ARTEMIS, WS_CO
  * ::closed once, from an idle callback, when the connection is gone.
  * Binary messages are refused with 1003. Not thread-safe.
  */
-/* @socket is @stream's; @poller watches it and must outlive the connection. */
+/*
+ * @socket is @stream's, a plain TCP socket (artemisd serves no TLS): input
+ * is read through @stream, which may hold bytes libsoup read ahead, and
+ * frames are written to the socket directly. @poller watches it and must
+ * outlive the connection.
+ */
 ArtemisWsConnection *artemis_ws_connection_new (GIOStream *stream, GSocket *socket, ArtemisPoller *poller,
 						gsize max_message_size);
 

@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gio/gio.h>
@@ -32,7 +33,7 @@
  * the previous one and the HTTP answer is in.
  *
  * For scale, each run is repeated against a floor: artemisd replaced by a
- * thread that only write()s a same-sized frame to each accepted socket, so
+ * process that only write()s a same-sized frame to each accepted socket, so
  * what the kernel's loopback TCP costs on this machine shows next to what
  * artemisd adds.
  */
@@ -59,11 +60,10 @@ typedef struct {
 	guint port;
 } Daemon;
 
-/* The floor: a bare send loop in a thread, in place of artemisd. */
+/* The floor: a bare send loop in a child process, in place of artemisd. */
 typedef struct {
 	int trigger[2]; /* a pipe: one byte per change, 0 to stop */
-	GArray *fds;	/* the accepted sockets */
-	GThread *thread;
+	GPid pid;
 } Floor;
 
 typedef struct {
@@ -175,21 +175,29 @@ daemon_start (const char *artemisd)
 	return daemon;
 }
 
-/* Stops it and removes what it was given. */
+/* Removes @path and, for a directory, everything in it. */
+static void
+remove_tree (const char *path)
+{
+	g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+	const char *name;
+
+	while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
+		g_autofree char *child = g_build_filename (path, name, NULL);
+
+		remove_tree (child);
+	}
+	g_remove (path);
+}
+
+/* Stops it and removes its directory (configuration, log, data). */
 static void
 daemon_stop (Daemon *daemon)
 {
-	g_autofree char *data = g_build_filename (daemon->dir, "data", NULL);
-	g_autofree char *config = g_build_filename (daemon->dir, "artemisd.conf", NULL);
-
 	g_subprocess_send_signal (daemon->process, SIGTERM);
 	g_subprocess_wait (daemon->process, NULL, NULL);
 	g_object_unref (daemon->process);
-	g_remove (daemon->log_path);
-	g_remove (config);
-	/* An empty data directory unless a storage backend wrote there. */
-	g_rmdir (data);
-	g_rmdir (daemon->dir);
+	remove_tree (daemon->dir);
 	g_free (daemon->dir);
 	g_free (daemon->log_path);
 	g_free (daemon);
@@ -598,20 +606,31 @@ floor_frame (void)
 	return g_bytes_new_take (frame, 4 + 440);
 }
 
-static gpointer
-floor_thread (gpointer data)
+/*
+ * In the child: one frame to every socket per trigger byte, and nothing
+ * else — only system calls, as the parent may have other threads.
+ */
+static void G_GNUC_NORETURN
+floor_loop (int trigger, GArray *fds, const guint8 *frame, gsize len)
 {
-	Floor *floor = data;
-	g_autoptr (GBytes) frame = floor_frame ();
-	gsize len;
-	const void *bytes = g_bytes_get_data (frame, &len);
 	char command;
 
-	while (read (floor->trigger[0], &command, 1) == 1 && command != 0) {
-		for (guint i = 0; i < floor->fds->len; i++)
-			write_all (g_array_index (floor->fds, int, i), bytes, len);
+	while (read (trigger, &command, 1) == 1 && command != 0) {
+		for (guint i = 0; i < fds->len; i++) {
+			gsize sent = 0;
+
+			while (sent < len) {
+				ssize_t n = write (g_array_index (fds, int, i), frame + sent, len - sent);
+
+				if (n < 0 && errno == EINTR)
+					continue;
+				if (n <= 0)
+					_exit (1);
+				sent += n;
+			}
+		}
 	}
-	return NULL;
+	_exit (0);
 }
 
 static int
@@ -630,16 +649,17 @@ listen_loopback (guint *port)
 	return fd;
 }
 
-/* @n sockets to the floor thread, read like subscribers. */
+/* @n sockets to the floor process, read like subscribers. */
 static void
 floor_start (Bench *bench, guint n)
 {
 	Floor *floor = g_new0 (Floor, 1);
+	g_autoptr (GArray) fds = g_array_new (FALSE, FALSE, sizeof (int));
+	g_autoptr (GBytes) frame = floor_frame ();
 	guint port;
 	int listen_fd = listen_loopback (&port);
 	int one = 1;
 
-	floor->fds = g_array_new (FALSE, FALSE, sizeof (int));
 	for (guint i = 0; i < n; i++) {
 		Subscriber *subscriber = g_new0 (Subscriber, 1);
 		struct epoll_event event = { .events = EPOLLIN, .data.ptr = subscriber };
@@ -654,12 +674,19 @@ floor_start (Bench *bench, guint n)
 		if (fd < 0)
 			die ("accept: %s", g_strerror (errno));
 		setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-		g_array_append_val (floor->fds, fd);
+		g_array_append_val (fds, fd);
 	}
 	close (listen_fd);
 	if (!g_unix_open_pipe (floor->trigger, FD_CLOEXEC, NULL))
 		die ("pipe: %s", g_strerror (errno));
-	floor->thread = g_thread_new ("floor", floor_thread, floor);
+	floor->pid = fork ();
+	if (floor->pid < 0)
+		die ("fork: %s", g_strerror (errno));
+	if (floor->pid == 0)
+		floor_loop (floor->trigger[0], fds, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame));
+	/* The parent keeps only the reading ends. */
+	for (guint i = 0; i < fds->len; i++)
+		close (g_array_index (fds, int, i));
 	bench->floor = floor;
 }
 
@@ -669,10 +696,7 @@ floor_stop (Bench *bench)
 	Floor *floor = g_steal_pointer (&bench->floor);
 
 	write_all (floor->trigger[1], "", 1);
-	g_thread_join (floor->thread);
-	for (guint i = 0; i < floor->fds->len; i++)
-		close (g_array_index (floor->fds, int, i));
-	g_array_unref (floor->fds);
+	waitpid (floor->pid, NULL, 0);
 	close (floor->trigger[0]);
 	close (floor->trigger[1]);
 	g_free (floor);
