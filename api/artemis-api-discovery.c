@@ -46,6 +46,39 @@ has_null_config (GPtrArray *configs)
 	return FALSE;
 }
 
+/* The common case, one known service, answers a cached body as it is. */
+static gboolean
+reply_cached_lookup (ArtemisRequest *request, ArtemisDiscovery *discovery, GPtrArray *configs)
+{
+	ArtemisDiscoveryConfig *config;
+	g_autoptr (GBytes) body = NULL;
+
+	if (configs->len != 1)
+		return FALSE;
+	config = g_ptr_array_index (configs, 0);
+	if (artemis_str_is_blank (config->service_id))
+		return FALSE;
+	body = artemis_discovery_get_lookup_body (discovery, config);
+	if (body == NULL)
+		return FALSE;
+	artemis_request_reply_json (request, body);
+	return TRUE;
+}
+
+/* Java throws on a null list or element before anything else (spec §3.2). */
+static void
+reply_lookup_failure (ArtemisRequest *request)
+{
+	ArtemisJsonWriter *writer = artemis_json_writer_new (128);
+
+	artemis_json_writer_begin_object (writer);
+	artemis_json_writer_member (writer, "responseStatus");
+	artemis_codec_write_response_status (writer, "internal-service-error", NULL);
+	artemis_json_writer_member_null (writer, "services");
+	artemis_json_writer_end_object (writer);
+	artemis_request_reply_writer (request, writer);
+}
+
 static void
 on_lookup (ArtemisRequest *request, gpointer user_data)
 {
@@ -60,19 +93,18 @@ on_lookup (ArtemisRequest *request, gpointer user_data)
 		artemis_api_reply_bad_body (request, error);
 		return;
 	}
-	writer = artemis_json_writer_new (4096);
-	artemis_json_writer_begin_object (writer);
-	artemis_json_writer_member (writer, "responseStatus");
-	/* Java throws on a null list or element before anything else (spec §3.2). */
 	if (lookup->configs == NULL || has_null_config (lookup->configs)) {
-		artemis_codec_write_response_status (writer, "internal-service-error", NULL);
-		artemis_json_writer_member_null (writer, "services");
-		artemis_json_writer_end_object (writer);
-		artemis_request_reply_writer (request, writer);
+		reply_lookup_failure (request);
 		return;
 	}
 	/* Not ready or wrong zone: still success, with all-null entries (spec §14.2 #3). */
 	can_serve = artemis_discovery_check_caller (app->discovery, lookup->region_id, lookup->zone_id, NULL);
+	if (can_serve && reply_cached_lookup (request, app->discovery, lookup->configs))
+		return;
+
+	writer = artemis_json_writer_new (4096);
+	artemis_json_writer_begin_object (writer);
+	artemis_json_writer_member (writer, "responseStatus");
 	artemis_codec_write_success_status (writer);
 	artemis_json_writer_member (writer, "services");
 	artemis_json_writer_begin_array (writer);

@@ -10,7 +10,7 @@ struct _ArtemisDiscovery {
 
 	ArtemisRegistry *registry;
 	GPtrArray *filters;
-	GHashTable *cache; /* lower-case service id → GBytes */
+	GHashTable *cache; /* lower-case service id → CachedService */
 	guint64 generation; /* bumped when filter state changes (see artemis_discovery_invalidate) */
 	guint change_listener;
 	ArtemisManagement *management;
@@ -55,11 +55,25 @@ artemis_discovery_class_init (ArtemisDiscoveryClass *klass)
 	object_class->finalize = artemis_discovery_finalize;
 }
 
+/* A service's encoded answer, and the whole one-service lookup body built from it. */
+typedef struct {
+	GBytes *json;
+	GBytes *lookup_body; /* built on first use */
+} CachedService;
+
+static void
+cached_service_free (CachedService *cached)
+{
+	g_bytes_unref (cached->json);
+	g_clear_pointer (&cached->lookup_body, g_bytes_unref);
+	g_free (cached);
+}
+
 static void
 artemis_discovery_init (ArtemisDiscovery *self)
 {
 	self->filters = g_ptr_array_new_with_free_func (g_object_unref);
-	self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
+	self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) cached_service_free);
 }
 
 static void
@@ -200,27 +214,80 @@ encode_service (const ArtemisService *service)
 	return artemis_json_writer_free_to_bytes (writer);
 }
 
-GBytes *
-artemis_discovery_get_service_json (ArtemisDiscovery *self, const ArtemisDiscoveryConfig *config)
+/* The cached answer of @config's service (filtered and encoded on a miss); NULL when unknown. */
+static CachedService *
+lookup_cached (ArtemisDiscovery *self, const ArtemisDiscoveryConfig *config, gboolean *transient)
 {
 	g_autofree char *key = NULL;
 	g_autoptr (ArtemisService) service = NULL;
-	GBytes *json;
+	CachedService *cached;
 
+	*transient = FALSE;
 	if (config->service_id == NULL)
 		return NULL;
 	key = artemis_id_to_key (config->service_id);
-	json = g_hash_table_lookup (self->cache, key);
-	if (json != NULL)
-		return g_bytes_ref (json);
+	cached = g_hash_table_lookup (self->cache, key);
+	if (cached != NULL)
+		return cached;
 
 	service = artemis_discovery_get_service (self, config, FALSE);
 	if (service == NULL)
 		return NULL;
-	json = encode_service (service);
+	cached = g_new0 (CachedService, 1);
+	cached->json = encode_service (service);
 	if (is_cacheable (self))
-		g_hash_table_insert (self->cache, g_steal_pointer (&key), g_bytes_ref (json));
+		g_hash_table_insert (self->cache, g_steal_pointer (&key), cached);
+	else
+		*transient = TRUE;
+	return cached;
+}
+
+GBytes *
+artemis_discovery_get_service_json (ArtemisDiscovery *self, const ArtemisDiscoveryConfig *config)
+{
+	gboolean transient;
+	CachedService *cached = lookup_cached (self, config, &transient);
+	GBytes *json;
+
+	if (cached == NULL)
+		return NULL;
+	json = g_bytes_ref (cached->json);
+	if (transient)
+		cached_service_free (cached);
 	return json;
+}
+
+static GBytes *
+encode_lookup_body (GBytes *service_json)
+{
+	ArtemisJsonWriter *writer = artemis_json_writer_new (g_bytes_get_size (service_json) + 128);
+
+	artemis_json_writer_begin_object (writer);
+	artemis_json_writer_member (writer, "responseStatus");
+	artemis_codec_write_success_status (writer);
+	artemis_json_writer_member (writer, "services");
+	artemis_json_writer_begin_array (writer);
+	artemis_json_writer_raw (writer, g_bytes_get_data (service_json, NULL), g_bytes_get_size (service_json));
+	artemis_json_writer_end_array (writer);
+	artemis_json_writer_end_object (writer);
+	return artemis_json_writer_free_to_bytes (writer);
+}
+
+GBytes *
+artemis_discovery_get_lookup_body (ArtemisDiscovery *self, const ArtemisDiscoveryConfig *config)
+{
+	gboolean transient;
+	CachedService *cached = lookup_cached (self, config, &transient);
+	GBytes *body;
+
+	if (cached == NULL)
+		return NULL;
+	if (cached->lookup_body == NULL)
+		cached->lookup_body = encode_lookup_body (cached->json);
+	body = g_bytes_ref (cached->lookup_body);
+	if (transient)
+		cached_service_free (cached);
+	return body;
 }
 
 void

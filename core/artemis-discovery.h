@@ -45,6 +45,12 @@ ArtemisService *artemis_discovery_get_service (ArtemisDiscovery *discovery, cons
 					       gboolean include_unknown);
 /* The filtered service as JSON, cached; NULL when the registry does not know it. */
 GBytes *artemis_discovery_get_service_json (ArtemisDiscovery *discovery, const ArtemisDiscoveryConfig *config);
+/*
+ * The whole answer of a lookup.json for this one service,
+ * `{"responseStatus":…success…,"services":[…]}`, cached like the service:
+ * the hot path of Java clients answers without copying. NULL when unknown.
+ */
+GBytes *artemis_discovery_get_lookup_body (ArtemisDiscovery *discovery, const ArtemisDiscoveryConfig *config);
 /* Fails with ARTEMIS_ERROR_UNAVAILABLE when this node cannot serve discovery. */
 gboolean artemis_discovery_check_ready (ArtemisDiscovery *discovery, GError **error);
 /*

@@ -747,6 +747,35 @@ test_discovery_cache (RegistryFixture *fixture, gconstpointer data)
 	g_assert_true (first == third);
 }
 
+static void
+test_discovery_lookup_body (RegistryFixture *fixture, gconstpointer data)
+{
+	g_autoptr (ArtemisDiscovery) discovery = artemis_discovery_new (fixture->registry);
+	g_autoptr (ArtemisDiscoveryConfig) config = artemis_discovery_config_new ("svc");
+	g_autoptr (ArtemisInstance) a = make_instance ("svc", "a", FALSE);
+	g_autoptr (ArtemisInstance) b = make_instance ("svc", "b", FALSE);
+	g_autoptr (GBytes) first = NULL;
+	g_autoptr (GBytes) second = NULL;
+	g_autoptr (GBytes) service = NULL;
+	g_autofree char *expected = NULL;
+
+	g_assert_null (artemis_discovery_get_lookup_body (discovery, config));
+	artemis_registry_register (fixture->registry, a);
+	first = artemis_discovery_get_lookup_body (discovery, config);
+	service = artemis_discovery_get_service_json (discovery, config);
+	expected = g_strdup_printf ("{\"responseStatus\":{\"errorCode\":\"success\",\"message\":\"\","
+				    "\"status\":\"success\"},\"services\":[%.*s]}",
+				    (int) g_bytes_get_size (service), (const char *) g_bytes_get_data (service, NULL));
+	g_assert_cmpmem (g_bytes_get_data (first, NULL), g_bytes_get_size (first), expected, strlen (expected));
+	g_clear_pointer (&second, g_bytes_unref);
+	second = artemis_discovery_get_lookup_body (discovery, config);
+	g_assert_true (first == second);
+	artemis_registry_register (fixture->registry, b);
+	g_clear_pointer (&second, g_bytes_unref);
+	second = artemis_discovery_get_lookup_body (discovery, config);
+	g_assert_false (first == second);
+}
+
 /* ---- configuration ----------------------------------------------------- */
 
 static void
@@ -844,6 +873,7 @@ main (int argc, char **argv)
 	REGISTRY_TEST ("/artemis/versioned-cache/delta", test_versioned_cache_delta);
 	REGISTRY_TEST ("/artemis/versioned-cache/reuse", test_versioned_cache_reuse);
 	REGISTRY_TEST ("/artemis/discovery/cache", test_discovery_cache);
+	REGISTRY_TEST ("/artemis/discovery/lookup-body", test_discovery_lookup_body);
 
 	g_test_add_func ("/artemis/safe-checker/window", test_safe_checker);
 	g_test_add_func ("/artemis/safe-checker/low-traffic", test_safe_checker_low_traffic);
