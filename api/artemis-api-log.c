@@ -3,12 +3,15 @@
 
 #include "artemis-api-common.h"
 #include "artemis-api-deferred.h"
+#include "artemis-api-group.h"
 #include "artemis-api-management.h"
 
 /*
  * /api/management/log/ (spec §3.7), the audit logs of instance, server and
- * zone operations: every request member is an optional equality filter,
- * case-insensitive as Java's MySQL compared; the rows come oldest first.
+ * zone operations, and of groups, route rules and their groups, group
+ * operations and members, and logical instances: every request member is
+ * an optional equality filter, case-insensitive as Java's MySQL compared;
+ * the rows come oldest first.
  */
 
 #define PREFIX "/api/management/log/"
@@ -95,6 +98,70 @@ get_logs (ArtemisRequest *request, ArtemisApp *app, ArtemisStorageKind kind)
 	artemis_storage_query_async (app->storage, filter, NULL, on_rows, artemis_request_defer (request));
 }
 
+/* ---- the group logs ----------------------------------------------------- */
+
+#define F(name) ARTEMIS_STORAGE_FIELD_##name
+
+/* The filters of each group log request (spec Appendix A.5). */
+typedef struct {
+	ArtemisStorageKind kind;
+	ArtemisStorageField filters[7];
+	gsize n_filters;
+} GroupLog;
+
+static const GroupLog group_operation_logs = {
+	ARTEMIS_STORAGE_GROUP_OPERATION_LOG, { F (COMPLETE), F (GROUP_ID), F (OPERATION), F (OPERATOR_ID) }, 4
+};
+static const GroupLog group_logs = {
+	ARTEMIS_STORAGE_GROUP_LOG,
+	{ F (APP_ID), F (NAME), F (OPERATION), F (OPERATOR_ID), F (REGION_ID), F (SERVICE_ID), F (ZONE_ID) },
+	7
+};
+static const GroupLog route_rule_logs = {
+	ARTEMIS_STORAGE_ROUTE_RULE_LOG, { F (NAME), F (OPERATION), F (OPERATOR_ID), F (SERVICE_ID) }, 4
+};
+static const GroupLog route_rule_group_logs = {
+	ARTEMIS_STORAGE_ROUTE_RULE_GROUP_LOG, { F (GROUP_ID), F (OPERATION), F (OPERATOR_ID), F (ROUTE_RULE_ID) }, 4
+};
+static const GroupLog group_instance_logs = {
+	ARTEMIS_STORAGE_GROUP_INSTANCE_LOG, { F (GROUP_ID), F (INSTANCE_ID), F (OPERATION), F (OPERATOR_ID) }, 4
+};
+/* Java matches `operation` against the operator and `operatorId` against the operation (§14.2 #12): fixed. */
+static const GroupLog service_instance_logs = {
+	ARTEMIS_STORAGE_SERVICE_INSTANCE_LOG, { F (INSTANCE_ID), F (OPERATION), F (OPERATOR_ID), F (SERVICE_ID) }, 4
+};
+
+static void
+get_group_logs (ArtemisRequest *request, ArtemisApp *app, const GroupLog *log)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (ArtemisStorageRecord) decoded =
+		artemis_group_request_decode_record (request->body, request->body_len, log->kind, &error);
+	g_autoptr (ArtemisStorageRecord) filter = NULL;
+
+	if (decoded == NULL) {
+		artemis_api_reply_bad_body (request, error);
+		return;
+	}
+	filter = artemis_api_group_filter (decoded, log->filters, log->n_filters);
+	artemis_storage_query_async (app->storage, filter, NULL, on_rows, artemis_request_defer (request));
+}
+
+#define GROUP_LOG_HANDLER(name)                                              \
+	static void on_##name (ArtemisRequest *request, gpointer user_data) \
+	{                                                                    \
+		get_group_logs (request, user_data, &name);                  \
+	}
+
+GROUP_LOG_HANDLER (group_operation_logs)
+GROUP_LOG_HANDLER (group_logs)
+GROUP_LOG_HANDLER (route_rule_logs)
+GROUP_LOG_HANDLER (route_rule_group_logs)
+GROUP_LOG_HANDLER (group_instance_logs)
+GROUP_LOG_HANDLER (service_instance_logs)
+
+/* ---- routes ------------------------------------------------------------- */
+
 static void
 on_instance_operation_logs (ArtemisRequest *request, gpointer user_data)
 {
@@ -124,4 +191,15 @@ artemis_api_log_add_routes (ArtemisApp *app)
 				  on_server_operation_logs, app);
 	artemis_server_add_route (server, PREFIX "zone-operation-logs.json", ARTEMIS_METHOD_POST,
 				  on_zone_operation_logs, app);
+	artemis_server_add_route (server, PREFIX "group-operation-logs.json", ARTEMIS_METHOD_POST,
+				  on_group_operation_logs, app);
+	artemis_server_add_route (server, PREFIX "group-logs.json", ARTEMIS_METHOD_POST, on_group_logs, app);
+	artemis_server_add_route (server, PREFIX "route-rule-logs.json", ARTEMIS_METHOD_POST, on_route_rule_logs,
+				  app);
+	artemis_server_add_route (server, PREFIX "route-rule-group-logs.json", ARTEMIS_METHOD_POST,
+				  on_route_rule_group_logs, app);
+	artemis_server_add_route (server, PREFIX "group-instance-logs.json", ARTEMIS_METHOD_POST,
+				  on_group_instance_logs, app);
+	artemis_server_add_route (server, PREFIX "service-instance-logs.json", ARTEMIS_METHOD_POST,
+				  on_service_instance_logs, app);
 }

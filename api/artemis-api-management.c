@@ -75,17 +75,25 @@ on_written (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 void
-artemis_api_management_write (ArtemisRequest *request, ArtemisApp *app, GPtrArray *operations, gboolean complete,
-			      const char *operator_id, const char *token, const char *failure, gboolean with_reason)
+artemis_api_management_commit (ArtemisRequest *request, ArtemisApp *app, GPtrArray *writes, const char *failure,
+			       gboolean with_reason)
 {
-	g_autoptr (GPtrArray) writes =
-		artemis_management_prepare_writes (app->management, operations, complete, operator_id, token);
 	PendingWrite *pending = g_new0 (PendingWrite, 1);
 
 	pending->reply = artemis_request_defer (request);
 	pending->failure = g_strdup (failure);
 	pending->with_reason = with_reason;
 	artemis_storage_write_async (app->storage, writes, NULL, on_written, pending);
+}
+
+void
+artemis_api_management_write (ArtemisRequest *request, ArtemisApp *app, GPtrArray *operations, gboolean complete,
+			      const char *operator_id, const char *token, const char *failure, gboolean with_reason)
+{
+	g_autoptr (GPtrArray) writes =
+		artemis_management_prepare_writes (app->management, operations, complete, operator_id, token);
+
+	artemis_api_management_commit (request, app, writes, failure, with_reason);
 }
 
 /* ---- operate-instance, operate-server ---------------------------------- */
@@ -334,6 +342,7 @@ on_service (ArtemisRequest *request, gpointer user_data)
 	ArtemisApp *app = user_data;
 	g_autoptr (ArtemisManagementRequest) decoded = artemis_api_management_decode (request);
 	g_autoptr (GPtrArray) services = NULL;
+	g_autoptr (GPtrArray) groups = NULL;
 	ArtemisJsonWriter *writer;
 
 	if (decoded == NULL)
@@ -347,12 +356,12 @@ on_service (ArtemisRequest *request, gpointer user_data)
 		return;
 	}
 	services = artemis_management_view_get_services (app->management, app->discovery, decoded->service_id);
+	groups = artemis_groups_get_service_groups (artemis_management_get_groups (app->management),
+						    decoded->service_id);
 	writer = artemis_json_writer_new (4096);
 	artemis_json_writer_begin_object (writer);
-	/* Service groups arrive with group management. */
 	artemis_json_writer_member (writer, "groups");
-	artemis_json_writer_begin_array (writer);
-	artemis_json_writer_end_array (writer);
+	artemis_codec_write_service_groups (writer, groups);
 	artemis_json_writer_member (writer, "responseStatus");
 	artemis_codec_write_success_status (writer);
 	artemis_json_writer_member (writer, "service");

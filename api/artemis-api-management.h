@@ -19,6 +19,12 @@ void artemis_api_management_write (ArtemisRequest *request, ArtemisApp *app, GPt
 				   gboolean complete, const char *operator_id, const char *token, const char *failure,
 				   gboolean with_reason);
 /*
+ * Commits @writes (ArtemisStorageWrite) in one transaction, then answers
+ * `{"responseStatus":…}` as artemis_api_management_write() does.
+ */
+void artemis_api_management_commit (ArtemisRequest *request, ArtemisApp *app, GPtrArray *writes,
+				    const char *failure, gboolean with_reason);
+/*
  * Answers `{…"responseStatus":<error>…}`: @null_before written as null
  * before it, @null_after after it (each may be NULL), as the failure shape
  * of list and lookup answers (spec §1.5).

@@ -112,6 +112,8 @@ artemis_app_new (ArtemisConfig *config)
 	artemis_api_management_add_routes (app);
 	artemis_api_zone_add_routes (app);
 	artemis_api_log_add_routes (app);
+	artemis_api_group_add_routes (app);
+	artemis_api_canary_add_routes (app);
 	artemis_api_websocket_add_routes (app);
 	return app;
 }

@@ -53,6 +53,8 @@ void artemis_api_route_add_routes (ArtemisApp *app);
 void artemis_api_management_add_routes (ArtemisApp *app);
 void artemis_api_zone_add_routes (ArtemisApp *app);
 void artemis_api_log_add_routes (ArtemisApp *app);
+void artemis_api_group_add_routes (ArtemisApp *app);
+void artemis_api_canary_add_routes (ArtemisApp *app);
 void artemis_api_websocket_add_routes (ArtemisApp *app);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ArtemisApp, artemis_app_free)

@@ -142,6 +142,15 @@ write_service_group (ArtemisJsonWriter *writer, const ArtemisServiceGroup *group
 	artemis_json_writer_end_object (writer);
 }
 
+void
+artemis_codec_write_service_groups (ArtemisJsonWriter *writer, GPtrArray *groups)
+{
+	artemis_json_writer_begin_array (writer);
+	for (guint i = 0; i < groups->len; i++)
+		write_service_group (writer, g_ptr_array_index (groups, i));
+	artemis_json_writer_end_array (writer);
+}
+
 static void
 write_route_rules (ArtemisJsonWriter *writer, GPtrArray *rules)
 {
@@ -155,10 +164,7 @@ write_route_rules (ArtemisJsonWriter *writer, GPtrArray *rules)
 
 		artemis_json_writer_begin_object (writer);
 		artemis_json_writer_member (writer, "groups");
-		artemis_json_writer_begin_array (writer);
-		for (guint j = 0; j < rule->groups->len; j++)
-			write_service_group (writer, g_ptr_array_index (rule->groups, j));
-		artemis_json_writer_end_array (writer);
+		artemis_codec_write_service_groups (writer, rule->groups);
 		artemis_json_writer_member_string (writer, "routeId", rule->route_id);
 		artemis_json_writer_member_string (writer, "strategy", rule->strategy);
 		artemis_json_writer_end_object (writer);

@@ -154,9 +154,10 @@ static const ConfigKey config_keys[] = {
 	{ "plugins", "enabled", KEY_STRV, OFS (plugins_enabled), 0, "", 0, 0, NULL,
 	  "Plugins to load by name (file name without .so), ';'-separated; empty loads all. "
 	  "Settings: [plugin NAME]." },
-	{ "plugins", "filters", KEY_STRV, OFS (plugins_filters), 0, "filter-management", 0, 0, NULL,
+	{ "plugins", "filters", KEY_STRV, OFS (plugins_filters), 0, "filter-groups;filter-management", 0, 0, NULL,
 	  "Discovery filters in running order, ';'-separated; NAME:LABEL is one more instance of NAME. "
-	  "Without filter-management, pulled-out instances stay in discovery." },
+	  "Without filter-groups, discovery has no route rules or logical instances; without "
+	  "filter-management, pulled-out instances stay in discovery." },
 };
 
 /* Groups `[plugin NAME]` hold one plugin's settings, which only the plugin knows. */

@@ -87,6 +87,7 @@ enum {
 	MEMBER_CREATE_TIME = -1,
 	MEMBER_ID = -2,
 	MEMBER_UPDATE_TIME = -3,
+	MEMBER_FALSE = -4,
 };
 
 static gint
@@ -108,8 +109,15 @@ write_log_member (ArtemisJsonWriter *writer, const ArtemisStorageRecord *record,
 	case MEMBER_UPDATE_TIME:
 		artemis_json_writer_member_int (writer, member->name, record->update_time_ms);
 		break;
+	case MEMBER_FALSE:
+		artemis_json_writer_member_bool (writer, member->name, FALSE);
+		break;
 	default:
-		if (artemis_storage_field_is_boolean (member->field))
+		/* An integer column that is NULL reads as 0, as Java's row mappers do (spec §3.7). */
+		if (artemis_storage_field_is_integer (member->field))
+			artemis_json_writer_member_int (writer, member->name,
+							artemis_storage_record_get_int (record, member->field));
+		else if (artemis_storage_field_is_boolean (member->field))
 			artemis_json_writer_member_bool (writer, member->name,
 							 artemis_storage_record_get_boolean (record, member->field));
 		else
@@ -122,12 +130,15 @@ void
 artemis_management_codec_write_log (ArtemisJsonWriter *writer, const ArtemisStorageRecord *record)
 {
 	const ArtemisStorageKindInfo *info = artemis_storage_kind_get_info (record->kind);
-	LogMember members[ARTEMIS_STORAGE_MAX_KIND_FIELDS + 3];
+	LogMember members[ARTEMIS_STORAGE_MAX_KIND_FIELDS + 4];
 	guint n = 0;
 
 	members[n++] = (LogMember) { "createTime", MEMBER_CREATE_TIME };
 	members[n++] = (LogMember) { "id", MEMBER_ID };
 	members[n++] = (LogMember) { "updateTime", MEMBER_UPDATE_TIME };
+	/* RouteRuleLog has a `complete` without a column: always false (spec §3.7). */
+	if (record->kind == ARTEMIS_STORAGE_ROUTE_RULE_LOG)
+		members[n++] = (LogMember) { "complete", MEMBER_FALSE };
 	for (guint i = 0; i < info->n_fields; i++)
 		members[n++] = (LogMember) { artemis_storage_field_get_json_name (info->fields[i]), info->fields[i] };
 	qsort (members, n, sizeof (LogMember), compare_members);

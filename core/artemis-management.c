@@ -9,6 +9,7 @@ struct _ArtemisManagement {
 
 	ArtemisRegistry *registry;
 	GHashTable *tables[ARTEMIS_N_OPERATION_TARGETS]; /* identity → ArtemisOperations */
+	ArtemisGroups *groups;
 };
 
 G_DEFINE_TYPE (ArtemisManagement, artemis_management, G_TYPE_OBJECT)
@@ -31,6 +32,7 @@ artemis_management_dispose (GObject *object)
 {
 	ArtemisManagement *self = ARTEMIS_MANAGEMENT (object);
 
+	g_clear_object (&self->groups);
 	g_clear_object (&self->registry);
 	G_OBJECT_CLASS (artemis_management_parent_class)->dispose (object);
 }
@@ -71,6 +73,7 @@ artemis_management_new (ArtemisRegistry *registry)
 	ArtemisManagement *self = g_object_new (ARTEMIS_TYPE_MANAGEMENT, NULL);
 
 	self->registry = g_object_ref (registry);
+	self->groups = artemis_groups_new (registry);
 	return self;
 }
 
@@ -78,6 +81,13 @@ ArtemisRegistry *
 artemis_management_get_registry (ArtemisManagement *self)
 {
 	return self->registry;
+}
+
+ArtemisGroups *
+artemis_management_get_groups (ArtemisManagement *self)
+{
+	g_return_val_if_fail (ARTEMIS_IS_MANAGEMENT (self), NULL);
+	return self->groups;
 }
 
 /* ---- kinds ------------------------------------------------------------- */
@@ -213,7 +223,7 @@ artemis_management_is_instance_down (ArtemisManagement *self, const ArtemisInsta
 		if (identity != NULL && g_hash_table_contains (self->tables[target], identity))
 			return TRUE;
 	}
-	return FALSE;
+	return artemis_groups_is_instance_down (self->groups, instance);
 }
 
 /* ---- writes ------------------------------------------------------------ */
@@ -551,6 +561,8 @@ artemis_management_apply (ArtemisManagement *self, GPtrArray *writes)
 		if (key != NULL)
 			changed |= apply_write (self, write, key);
 	}
+	/* Group changes push their own reloads; `changed` covers both. */
+	changed |= artemis_groups_apply (self->groups, writes);
 	transition_end (self, &transition, changed);
 }
 
@@ -619,6 +631,11 @@ artemis_management_replace (ArtemisManagement *self, ArtemisStorageKind kind, GP
 	g_auto (Transition) transition = { NULL };
 
 	g_return_if_fail (ARTEMIS_IS_MANAGEMENT (self));
+	if (artemis_groups_is_state_kind (kind)) {
+		if (artemis_groups_replace (self->groups, kind, records))
+			g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+		return;
+	}
 	if (!target_for_state_kind (kind, &target)) {
 		g_critical ("%s: kind %u is not management state", G_STRFUNC, kind);
 		return;

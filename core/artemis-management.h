@@ -3,6 +3,7 @@
 
 #include <glib-object.h>
 
+#include "artemis-groups.h"
 #include "artemis-instance.h"
 #include "artemis-operation.h"
 #include "artemis-registry.h"
@@ -23,11 +24,14 @@ G_DECLARE_FINAL_TYPE (ArtemisManagement, artemis_management, ARTEMIS, MANAGEMENT
  * `new` when it comes back, `reload` for a service whose zone changed.
  * Every change emits `changed` (discovery drops its cached answers).
  *
- * Groups, route rules and logical instances (later work) belong beside the
- * operations here, as more state kinds.
+ * Groups, route rules and logical instances are the state of its
+ * ArtemisGroups (artemis_management_get_groups()), fed the same way; group
+ * operations join the down predicate (§7.3 rule 4).
  */
 ArtemisManagement *artemis_management_new (ArtemisRegistry *registry);
 ArtemisRegistry *artemis_management_get_registry (ArtemisManagement *management);
+/* The group and route-rule state (spec §9.3–§9.9); owned by @management. */
+ArtemisGroups *artemis_management_get_groups (ArtemisManagement *management);
 
 /* ---- reads ------------------------------------------------------------- */
 
@@ -45,7 +49,8 @@ gboolean artemis_management_is_down (ArtemisManagement *management, const Artemi
 /*
  * The down predicate of spec §7.3: an operation on the instance's
  * InstanceKey, on its ServerKey (region, ip) or on its ZoneKey (region,
- * service, zone), all case-insensitive. Cheap when nothing is pulled out.
+ * service, zone), all case-insensitive, or on its group (rule 4, see
+ * artemis_groups_is_instance_down()). Cheap when nothing is pulled out.
  * The push path uses it to drop a `new` for an instance that is down (§4.5).
  */
 gboolean artemis_management_is_instance_down (ArtemisManagement *management, const ArtemisInstance *instance);
@@ -67,7 +72,7 @@ gboolean artemis_management_check_writable (ArtemisManagement *management, GErro
  */
 GPtrArray *artemis_management_prepare_writes (ArtemisManagement *management, GPtrArray *operations,
 					      gboolean complete, const char *operator_id, const char *token);
-/* Applies committed ArtemisStorageWrite (log rows are ignored): state, pushes, `changed`. */
+/* Applies committed ArtemisStorageWrite (log rows are ignored), groups' too: state, pushes, `changed`. */
 void artemis_management_apply (ArtemisManagement *management, GPtrArray *writes);
 /*
  * Replaces the whole state of @kind by @records (ArtemisStorageRecord, as

@@ -45,6 +45,18 @@ artemis_instance_get_group_key (const ArtemisInstance *instance)
 	return artemis_id_to_key (path->str);
 }
 
+char *
+artemis_group_key_build (const char *service_id, const char *region_id, const char *zone_id, const char *name)
+{
+	g_autoptr (GString) path = g_string_new (NULL);
+
+	append_path_part (path, service_id);
+	append_path_part (path, region_id);
+	append_path_part (path, zone_id);
+	append_path_part (path, name);
+	return artemis_id_to_key (path->str);
+}
+
 static gboolean
 same_ignoring_case (const char *a, const char *b)
 {
@@ -151,6 +163,18 @@ group_members (const ArtemisServiceGroup *group, gboolean is_canary, const Membe
 		if (instance != NULL)
 			add_member (members, seen, instance);
 	}
+	return members;
+}
+
+GPtrArray *
+artemis_service_group_get_members (const ArtemisService *service, const ArtemisServiceGroup *group)
+{
+	MemberIndex index;
+	GPtrArray *members;
+
+	member_index_init (&index, service);
+	members = group_members (group, FALSE, &index);
+	member_index_clear (&index);
 	return members;
 }
 

@@ -29,6 +29,22 @@ gint artemis_service_group_get_fixed_weight (const ArtemisServiceGroup *group);
 char *artemis_instance_get_group_key (const ArtemisInstance *instance);
 
 /*
+ * The key of a service group (spec §2.4, §9.3): lower-case
+ * `serviceId/regionId/zoneId/name`, joined as artemis_instance_get_group_key()
+ * joins (parts trimmed, blank ones skipped).
+ */
+char *artemis_group_key_build (const char *service_id, const char *region_id, const char *zone_id,
+			       const char *name);
+
+/*
+ * The members of @group among @service's instances (spec §8.2 steps 2–3
+ * (a) and (b)): the instances and logical instances named in its
+ * instanceIds (real ones win), then the real instances whose group key lies
+ * under its key; each instanceId once. A new array of references.
+ */
+GPtrArray *artemis_service_group_get_members (const ArtemisService *service, const ArtemisServiceGroup *group);
+
+/*
  * Java's ServiceGroups.isLocalZone (spec §8.3): whether a group is in the
  * caller's region and zone — parts 2 and 3 of @group_key, compared
  * case-insensitively. Keys of fewer than three parts count as local.

@@ -12,6 +12,37 @@ artemis_service_group_new (const char *group_key)
 	return group;
 }
 
+static gpointer
+copy_string (gconstpointer string, gpointer unused)
+{
+	return g_strdup (string);
+}
+
+static gpointer
+copy_instance (gconstpointer instance, gpointer unused)
+{
+	return artemis_instance_ref ((ArtemisInstance *) instance);
+}
+
+static GPtrArray *
+copy_array (GPtrArray *array, GCopyFunc copy)
+{
+	return array != NULL ? g_ptr_array_copy (array, copy, NULL) : NULL;
+}
+
+ArtemisServiceGroup *
+artemis_service_group_copy (const ArtemisServiceGroup *group)
+{
+	ArtemisServiceGroup *copy = artemis_service_group_new (group->group_key);
+
+	copy->instance_ids = copy_array (group->instance_ids, copy_string);
+	copy->instances = copy_array (group->instances, copy_instance);
+	copy->metadata = copy_array (group->metadata, copy_string);
+	copy->has_weight = group->has_weight;
+	copy->weight = group->weight;
+	return copy;
+}
+
 void
 artemis_service_group_free (ArtemisServiceGroup *group)
 {
@@ -33,6 +64,16 @@ artemis_route_rule_new (const char *route_id, const char *strategy)
 	rule->strategy = g_strdup (strategy);
 	rule->groups = g_ptr_array_new_with_free_func ((GDestroyNotify) artemis_service_group_free);
 	return rule;
+}
+
+ArtemisRouteRule *
+artemis_route_rule_copy (const ArtemisRouteRule *rule)
+{
+	ArtemisRouteRule *copy = artemis_route_rule_new (rule->route_id, rule->strategy);
+
+	for (guint i = 0; i < rule->groups->len; i++)
+		g_ptr_array_add (copy->groups, artemis_service_group_copy (g_ptr_array_index (rule->groups, i)));
+	return copy;
 }
 
 void

@@ -24,6 +24,8 @@ typedef struct {
 } ArtemisServiceGroup;
 
 ArtemisServiceGroup *artemis_service_group_new (const char *group_key);
+/* A deep copy; instances are shared by reference. */
+ArtemisServiceGroup *artemis_service_group_copy (const ArtemisServiceGroup *group);
 void artemis_service_group_free (ArtemisServiceGroup *group);
 
 /* A route rule: @groups of ArtemisServiceGroup, chosen by @strategy. */
@@ -34,6 +36,8 @@ typedef struct {
 } ArtemisRouteRule;
 
 ArtemisRouteRule *artemis_route_rule_new (const char *route_id, const char *strategy);
+/* A deep copy; instances are shared by reference. */
+ArtemisRouteRule *artemis_route_rule_copy (const ArtemisRouteRule *rule);
 void artemis_route_rule_free (ArtemisRouteRule *rule);
 
 /**

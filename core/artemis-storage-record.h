@@ -13,6 +13,20 @@ G_BEGIN_DECLS
  * @ARTEMIS_STORAGE_INSTANCE_LOG: the audit log of instance operations.
  * @ARTEMIS_STORAGE_SERVER_LOG: the audit log of server operations.
  * @ARTEMIS_STORAGE_ZONE_LOG: the audit log of zone operations.
+ * @ARTEMIS_STORAGE_SERVICE_GROUP: a service group (§9.3), soft-deleted.
+ * @ARTEMIS_STORAGE_ROUTE_RULE: a route rule (§9.8), soft-deleted.
+ * @ARTEMIS_STORAGE_ROUTE_RULE_GROUP: a group of a route rule with its
+ *   released and unreleased weight (§9.9).
+ * @ARTEMIS_STORAGE_GROUP_TAG: a tag of a group (§9.4).
+ * @ARTEMIS_STORAGE_GROUP_OPERATION: an operation taking a group out (§9.5).
+ * @ARTEMIS_STORAGE_GROUP_INSTANCE: an explicit member of a group (§9.6).
+ * @ARTEMIS_STORAGE_SERVICE_INSTANCE: a logical instance (§9.7).
+ * @ARTEMIS_STORAGE_GROUP_LOG: the audit log of groups.
+ * @ARTEMIS_STORAGE_ROUTE_RULE_LOG: the audit log of route rules.
+ * @ARTEMIS_STORAGE_ROUTE_RULE_GROUP_LOG: the audit log of route-rule groups.
+ * @ARTEMIS_STORAGE_GROUP_OPERATION_LOG: the audit log of group operations.
+ * @ARTEMIS_STORAGE_GROUP_INSTANCE_LOG: the audit log of group members.
+ * @ARTEMIS_STORAGE_SERVICE_INSTANCE_LOG: the audit log of logical instances.
  *
  * What a record is: one kind of management state (a row that is put and
  * deleted) or one audit log (rows that are only appended). Each kind has a
@@ -26,6 +40,19 @@ typedef enum {
 	ARTEMIS_STORAGE_INSTANCE_LOG,
 	ARTEMIS_STORAGE_SERVER_LOG,
 	ARTEMIS_STORAGE_ZONE_LOG,
+	ARTEMIS_STORAGE_SERVICE_GROUP,
+	ARTEMIS_STORAGE_ROUTE_RULE,
+	ARTEMIS_STORAGE_ROUTE_RULE_GROUP,
+	ARTEMIS_STORAGE_GROUP_TAG,
+	ARTEMIS_STORAGE_GROUP_OPERATION,
+	ARTEMIS_STORAGE_GROUP_INSTANCE,
+	ARTEMIS_STORAGE_SERVICE_INSTANCE,
+	ARTEMIS_STORAGE_GROUP_LOG,
+	ARTEMIS_STORAGE_ROUTE_RULE_LOG,
+	ARTEMIS_STORAGE_ROUTE_RULE_GROUP_LOG,
+	ARTEMIS_STORAGE_GROUP_OPERATION_LOG,
+	ARTEMIS_STORAGE_GROUP_INSTANCE_LOG,
+	ARTEMIS_STORAGE_SERVICE_INSTANCE_LOG,
 	ARTEMIS_STORAGE_N_KINDS,
 } ArtemisStorageKind;
 
@@ -35,7 +62,12 @@ typedef enum {
  * The fields records are made of. The SQL column of a field is its
  * artemis_storage_field_get_name() (the column name Java Artemis uses, in
  * lower case), its JSON member artemis_storage_field_get_json_name().
- * Every field is a string except %ARTEMIS_STORAGE_FIELD_COMPLETE, a boolean.
+ * A field is a string, a boolean (%ARTEMIS_STORAGE_FIELD_COMPLETE,
+ * %ARTEMIS_STORAGE_FIELD_DELETED) or an integer (ids, weights, the port):
+ * see artemis_storage_field_is_boolean() and _is_integer().
+ * %ARTEMIS_STORAGE_FIELD_GROUP_NAME is the string `group_id` column of
+ * logical instances (a group name), %ARTEMIS_STORAGE_FIELD_GROUP_ID the
+ * integer one of the other group tables (a group's id).
  */
 typedef enum {
 	ARTEMIS_STORAGE_FIELD_REGION_ID,
@@ -48,6 +80,27 @@ typedef enum {
 	ARTEMIS_STORAGE_FIELD_TOKEN,
 	ARTEMIS_STORAGE_FIELD_EXTENSIONS,
 	ARTEMIS_STORAGE_FIELD_COMPLETE,
+	ARTEMIS_STORAGE_FIELD_GROUP_ID,
+	ARTEMIS_STORAGE_FIELD_ROUTE_RULE_ID,
+	ARTEMIS_STORAGE_FIELD_NAME,
+	ARTEMIS_STORAGE_FIELD_APP_ID,
+	ARTEMIS_STORAGE_FIELD_DESCRIPTION,
+	ARTEMIS_STORAGE_FIELD_STATUS,
+	ARTEMIS_STORAGE_FIELD_STRATEGY,
+	ARTEMIS_STORAGE_FIELD_DELETED,
+	ARTEMIS_STORAGE_FIELD_WEIGHT,
+	ARTEMIS_STORAGE_FIELD_UNRELEASED_WEIGHT,
+	ARTEMIS_STORAGE_FIELD_TAG,
+	ARTEMIS_STORAGE_FIELD_VALUE,
+	ARTEMIS_STORAGE_FIELD_REASON,
+	ARTEMIS_STORAGE_FIELD_IP,
+	ARTEMIS_STORAGE_FIELD_MACHINE_NAME,
+	ARTEMIS_STORAGE_FIELD_METADATA,
+	ARTEMIS_STORAGE_FIELD_PORT,
+	ARTEMIS_STORAGE_FIELD_PROTOCOL,
+	ARTEMIS_STORAGE_FIELD_GROUP_NAME,
+	ARTEMIS_STORAGE_FIELD_HEALTH_CHECK_URL,
+	ARTEMIS_STORAGE_FIELD_URL,
 	ARTEMIS_STORAGE_N_FIELDS,
 } ArtemisStorageField;
 
@@ -66,7 +119,9 @@ typedef enum {
  *   exists updates its other fields. 0 for logs.
  *
  * Besides its fields every row has an integer `id` (logs: assigned by the
- * store, increasing, never reused), and `create_time` and `update_time` in
+ * store, increasing, never reused; state: assigned by the store when the
+ * record's id is 0, else the record's — the node numbers the rows other
+ * rows refer to, groups and rules), and `create_time` and `update_time` in
  * epoch milliseconds.
  */
 typedef struct {
@@ -84,6 +139,7 @@ const char *artemis_storage_field_get_name (ArtemisStorageField field);
 /* The JSON member, e.g. "regionId". */
 const char *artemis_storage_field_get_json_name (ArtemisStorageField field);
 gboolean artemis_storage_field_is_boolean (ArtemisStorageField field);
+gboolean artemis_storage_field_is_integer (ArtemisStorageField field);
 /* Whether equality on the field ignores case (spec §9: MySQL's utf8_general_ci). */
 gboolean artemis_storage_field_is_nocase (ArtemisStorageField field);
 
@@ -96,8 +152,9 @@ gboolean artemis_storage_field_is_nocase (ArtemisStorageField field);
  *
  * One row of management state or of an audit log, as the node and a
  * storage backend exchange it. Field values are set and read with the
- * accessors below; an unset field is NULL (a string) or FALSE (a boolean).
- * As a query filter, only the fields that are set constrain the result.
+ * accessors below; an unset field is NULL (a string), FALSE (a boolean) or
+ * SQL NULL (an integer: artemis_storage_record_is_set() says). As a query
+ * filter, only the fields that are set constrain the result.
  */
 typedef struct {
 	ArtemisStorageKind kind;
@@ -108,6 +165,7 @@ typedef struct {
 	char **strings; /* ARTEMIS_STORAGE_N_FIELDS, so that new fields keep the ABI */
 	guint64 set;
 	guint64 booleans;
+	gint64 *integers; /* ARTEMIS_STORAGE_N_FIELDS */
 } ArtemisStorageRecord;
 
 ArtemisStorageRecord *artemis_storage_record_new (ArtemisStorageKind kind);
@@ -121,7 +179,13 @@ void artemis_storage_record_set_string (ArtemisStorageRecord *record, ArtemisSto
 const char *artemis_storage_record_get_string (const ArtemisStorageRecord *record, ArtemisStorageField field);
 void artemis_storage_record_set_boolean (ArtemisStorageRecord *record, ArtemisStorageField field, gboolean value);
 gboolean artemis_storage_record_get_boolean (const ArtemisStorageRecord *record, ArtemisStorageField field);
+void artemis_storage_record_set_int (ArtemisStorageRecord *record, ArtemisStorageField field, gint64 value);
+/* The value of an integer field; 0 when it is unset (NULL). */
+gint64 artemis_storage_record_get_int (const ArtemisStorageRecord *record, ArtemisStorageField field);
 gboolean artemis_storage_record_is_set (const ArtemisStorageRecord *record, ArtemisStorageField field);
+/* Sets @field of @record as @from has it, set or not (both kinds must have the field). */
+void artemis_storage_record_copy_field (ArtemisStorageRecord *record, const ArtemisStorageRecord *from,
+					ArtemisStorageField field);
 void artemis_storage_record_unset (ArtemisStorageRecord *record, ArtemisStorageField field);
 
 /**

@@ -262,6 +262,26 @@ artemis_test_post_json (guint port, const char *path, const char *json)
 }
 
 ArtemisTestResponse *
+artemis_test_post (guint port, const char *path, const char *body)
+{
+	g_autofree char *json = artemis_test_json (body);
+
+	return artemis_test_post_json (port, path, json);
+}
+
+void
+artemis_test_assert_post (guint port, const char *path, const char *body, guint status, const char *expected)
+{
+	g_autoptr (ArtemisTestResponse) response = artemis_test_post (port, path, body);
+	g_autofree char *json = artemis_test_json (expected);
+
+	g_assert_cmpstr (response->text, ==, json);
+	g_assert_cmpuint (response->status, ==, status);
+	g_assert_cmpstr (artemis_test_response_get_header (response, "Content-Type"), ==,
+			 "application/json;charset=UTF-8");
+}
+
+ArtemisTestResponse *
 artemis_test_get (guint port, const char *path)
 {
 	return artemis_test_http (port, "GET", path, NULL, NULL, NULL);

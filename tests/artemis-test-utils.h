@@ -77,6 +77,14 @@ ArtemisTestResponse *artemis_test_http (guint port, const char *method, const ch
 ArtemisTestResponse *artemis_test_post_json (guint port, const char *path, const char *json);
 ArtemisTestResponse *artemis_test_get (guint port, const char *path);
 
+/* POSTs @body written as test JSON (see artemis_test_json()). */
+ArtemisTestResponse *artemis_test_post (guint port, const char *path, const char *body);
+/*
+ * POSTs test JSON @body and asserts the exact answer: HTTP @status, the
+ * protocol's Content-Type and the body @expected (test JSON).
+ */
+void artemis_test_assert_post (guint port, const char *path, const char *body, guint status, const char *expected);
+
 /*
  * A raw TCP connection to 127.0.0.1:@port for exchanges libsoup would not
  * produce. Writes are immediate; reads run in a worker thread while the

@@ -152,7 +152,7 @@ test_durability (void)
 	daemon = artemis_test_daemon_new (CONFIG);
 	/* An empty data directory: the database is created at the current schema. */
 	g_assert_true (artemis_test_daemon_start (daemon));
-	assert_schema_version (daemon, 1);
+	assert_schema_version (daemon, 2);
 	register_all (daemon);
 	assert_post (daemon, "/api/management/operate-instance.json", PULL_I1 ("pullout", "false"),
 		     "{'responseStatus':" OK "}");
@@ -195,7 +195,7 @@ test_durability (void)
 	assert_lookup (daemon, IN_HELLO, IN_OTHER, IN_THIRD);
 	assert_post (daemon, "/api/management/log/zone-operation-logs.json", "{'complete':true}",
 		     LOGS (ZONE_LOG ("2", "true")));
-	assert_schema_version (daemon, 1);
+	assert_schema_version (daemon, 2);
 }
 
 /* ---- databases that cannot be used -------------------------------------- */
@@ -278,7 +278,7 @@ test_newer_schema (void)
 			 ==, SQLITE_OK);
 	sqlite3_close (db);
 	assert_refuses (daemon, "artemisd: Cannot use the management database: The database */artemis.db cannot be "
-				"used: schema version 99 is newer than this artemisd knows (1)*");
+				"used: schema version 99 is newer than this artemisd knows (2)*");
 }
 
 static void
@@ -299,7 +299,7 @@ static const char *const unknown_backend[] = {
 	"plugin in the plugin directories",
 };
 static const char *const disabled_backend[] = {
-	CONFIG "[plugins]\nenabled=filter-management\n",
+	CONFIG "[plugins]\nenabled=filter-groups;filter-management\n",
 	"artemisd: Storage backend “sqlite” ([storage] backend) is not available: plugin storage-sqlite: not in "
 	"[plugins] enabled",
 };

@@ -3,7 +3,7 @@
 /*
  * Java's ManagementDiscoveryFilter (spec §7.3): keeps of a service's
  * instances and logical instances only those not down by an instance,
- * server or zone operation, as the node's management state says
+ * server, zone or group operation, as the node's management state says
  * (artemis_management_is_instance_down()). Operation names do not matter,
  * only that one is in force. The state is the node's own, kept current by
  * the storage layer, and each change drops the cached discovery answers:
@@ -70,7 +70,7 @@ artemis_filter_management_plugin_class_init (ArtemisFilterManagementPluginClass 
 	ArtemisPluginClass *plugin_class = ARTEMIS_PLUGIN_CLASS (klass);
 	ArtemisDiscoveryFilterClass *filter_class = ARTEMIS_DISCOVERY_FILTER_CLASS (klass);
 
-	plugin_class->description = "Hides instances pulled out by instance, server or zone operations";
+	plugin_class->description = "Hides instances pulled out by instance, server, zone or group operations";
 	filter_class->filter = artemis_filter_management_plugin_filter;
 }
 

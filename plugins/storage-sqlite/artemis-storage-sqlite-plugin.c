@@ -158,16 +158,21 @@ append_columns (GString *sql, const ArtemisStorageKindInfo *info, guint first, g
 	}
 }
 
-/* INSERT of every field (a log row, or a state row updated in place when its key exists). */
+/*
+ * INSERT of every field (a log row, or a state row updated in place when its
+ * key exists), and of the id when the node numbered the row (@with_id).
+ */
 static char *
-insert_sql (const ArtemisStorageKindInfo *info)
+insert_sql (const ArtemisStorageKindInfo *info, gboolean with_id)
 {
 	GString *sql = g_string_new (NULL);
+	guint n_values = info->n_fields + (with_id ? 3 : 2);
 
 	g_string_append_printf (sql, "INSERT INTO %s (", info->table);
 	append_columns (sql, info, 0, info->n_fields, "%s", ", ");
-	g_string_append (sql, ", create_time, update_time) VALUES (");
-	for (guint i = 0; i < info->n_fields + 2; i++)
+	g_string_append (sql, with_id ? ", create_time, update_time, id) VALUES ("
+				      : ", create_time, update_time) VALUES (");
+	for (guint i = 0; i < n_values; i++)
 		g_string_append (sql, i > 0 ? ", ?" : "?");
 	g_string_append (sql, ")");
 	if (info->is_log)
@@ -175,8 +180,8 @@ insert_sql (const ArtemisStorageKindInfo *info)
 	g_string_append (sql, " ON CONFLICT (");
 	append_columns (sql, info, 0, info->n_key_fields, "%s", ", ");
 	g_string_append (sql, ") DO UPDATE SET ");
-	append_columns (sql, info, info->n_key_fields, info->n_fields, "%s = excluded.%s", ", ");
-	g_string_append (sql, ", update_time = excluded.update_time");
+	append_columns (sql, info, info->n_key_fields, info->n_fields, "%s = excluded.%s, ", "");
+	g_string_append (sql, "update_time = excluded.update_time");
 	return g_string_free (sql, FALSE);
 }
 
@@ -197,6 +202,10 @@ bind_field (sqlite3_stmt *stmt, int index, const ArtemisStorageRecord *record, A
 
 	if (artemis_storage_field_is_boolean (field))
 		return sqlite3_bind_int (stmt, index, artemis_storage_record_get_boolean (record, field)) == SQLITE_OK;
+	if (artemis_storage_field_is_integer (field) && artemis_storage_record_is_set (record, field))
+		return sqlite3_bind_int64 (stmt, index, artemis_storage_record_get_int (record, field)) == SQLITE_OK;
+	if (artemis_storage_field_is_integer (field))
+		return sqlite3_bind_null (stmt, index) == SQLITE_OK;
 	text = artemis_storage_record_get_string (record, field);
 	/* A NULL meets the NOT NULL constraint: the transaction fails, nothing is written. */
 	if (text == NULL)
@@ -234,7 +243,8 @@ run_write (ArtemisStorageSqlitePlugin *self, const ArtemisStorageWrite *write, G
 	const ArtemisStorageRecord *record = write->record;
 	const ArtemisStorageKindInfo *info = artemis_storage_kind_get_info (record->kind);
 	gboolean removing = write->action == ARTEMIS_STORAGE_DELETE;
-	g_autofree char *sql = removing ? delete_sql (info) : insert_sql (info);
+	gboolean with_id = !info->is_log && record->id > 0;
+	g_autofree char *sql = removing ? delete_sql (info) : insert_sql (info, with_id);
 	g_autoptr (sqlite3_stmt) stmt = NULL;
 	gboolean bound;
 
@@ -246,6 +256,8 @@ run_write (ArtemisStorageSqlitePlugin *self, const ArtemisStorageWrite *write, G
 	if (bound && !removing)
 		bound = sqlite3_bind_int64 (stmt, info->n_fields + 1, record->create_time_ms) == SQLITE_OK &&
 			sqlite3_bind_int64 (stmt, info->n_fields + 2, record->update_time_ms) == SQLITE_OK;
+	if (bound && !removing && with_id)
+		bound = sqlite3_bind_int64 (stmt, info->n_fields + 3, record->id) == SQLITE_OK;
 	if (!bound || sqlite3_step (stmt) != SQLITE_DONE)
 		return fail (self, error, "Cannot write to");
 	return TRUE;
@@ -322,7 +334,9 @@ read_row (sqlite3_stmt *stmt, ArtemisStorageKind kind)
 
 		if (artemis_storage_field_is_boolean (field))
 			artemis_storage_record_set_boolean (record, field, sqlite3_column_int (stmt, i + 3) != 0);
-		else
+		else if (artemis_storage_field_is_integer (field) && sqlite3_column_type (stmt, i + 3) != SQLITE_NULL)
+			artemis_storage_record_set_int (record, field, sqlite3_column_int64 (stmt, i + 3));
+		else if (!artemis_storage_field_is_integer (field))
 			artemis_storage_record_set_string (record, field,
 							   (const char *) sqlite3_column_text (stmt, i + 3));
 	}

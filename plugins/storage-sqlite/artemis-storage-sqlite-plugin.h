@@ -10,6 +10,6 @@ G_DECLARE_FINAL_TYPE (ArtemisStorageSqlitePlugin, artemis_storage_sqlite_plugin,
 		      ArtemisStorageBackend)
 
 /* The schema version this build creates and migrates to. */
-#define ARTEMIS_STORAGE_SQLITE_SCHEMA_VERSION 1
+#define ARTEMIS_STORAGE_SQLITE_SCHEMA_VERSION 2
 
 G_END_DECLS

@@ -32,6 +32,26 @@
 	"create_time INTEGER NOT NULL,\n"          \
 	"update_time INTEGER NOT NULL"
 
+#define TIME_COLUMNS                               \
+	"create_time INTEGER NOT NULL,\n"          \
+	"update_time INTEGER NOT NULL"
+/* The operation context of the group audit logs (spec §3.8); a reason is optional. */
+#define CONTEXT_COLUMNS                            \
+	ID_COLUMN ("operation") ",\n"              \
+	ID_COLUMN ("operator_id") ",\n"            \
+	"token TEXT NOT NULL,\n"                   \
+	"extensions TEXT NOT NULL DEFAULT '{}',\n" \
+	"reason TEXT"
+#define LOGICAL_INSTANCE_COLUMNS                                              \
+	ID_COLUMN ("service_id") ",\n" ID_COLUMN ("instance_id") ",\n"       \
+	ID_COLUMN ("ip") ",\n" ID_COLUMN ("machine_name") ",\n"              \
+	"metadata TEXT NOT NULL,\n"                                           \
+	"port INTEGER NOT NULL DEFAULT 80,\n" ID_COLUMN ("protocol") ",\n"   \
+	ID_COLUMN ("region_id") ",\n" ID_COLUMN ("zone_id") ",\n"            \
+	ID_COLUMN ("group_id") ",\n"                                          \
+	"healthy_check_url TEXT NOT NULL,\n"                                  \
+	"url TEXT NOT NULL"
+
 /* migrations[i] brings the schema from version i to i + 1. */
 static const char *const migrations[] = {
 	/* 1: instance, server and zone operations and their audit logs. Log ids are never reused. */
@@ -67,6 +87,85 @@ static const char *const migrations[] = {
 	ID_COLUMN ("region_id") ",\n" ID_COLUMN ("service_id") ",\n" ID_COLUMN ("zone_id") ",\n"
 	LOG_COLUMNS ");\n"
 	"CREATE INDEX service_zone_log_key ON service_zone_log (service_id, region_id, zone_id, operation);\n",
+	/*
+	 * 2: groups, route rules and their groups, tags, group operations and
+	 * members, logical instances, and their audit logs (spec §9.3–§9.9).
+	 * The node numbers groups and rules itself (other rows refer to them);
+	 * groups and rules are deleted softly, as Java does.
+	 */
+	"CREATE TABLE service_group (\n"
+	"id INTEGER PRIMARY KEY,\n"
+	ID_COLUMN ("service_id") ",\n" ID_COLUMN ("region_id") ",\n" ID_COLUMN ("zone_id") ",\n"
+	ID_COLUMN ("name") ",\n" ID_COLUMN ("app_id") ",\n"
+	"description TEXT,\n" ID_COLUMN ("status") ",\n"
+	"deleted INTEGER NOT NULL DEFAULT 0,\n" TIME_COLUMNS ",\n"
+	"UNIQUE (service_id, region_id, zone_id, name));\n"
+	"CREATE TABLE service_route_rule (\n"
+	"id INTEGER PRIMARY KEY,\n"
+	ID_COLUMN ("service_id") ",\n" ID_COLUMN ("name") ",\n"
+	"description TEXT,\n" ID_COLUMN ("status") ",\n"
+	"strategy TEXT NOT NULL COLLATE NOCASE DEFAULT 'weighted-round-robin',\n"
+	"deleted INTEGER NOT NULL DEFAULT 0,\n" TIME_COLUMNS ",\n"
+	"UNIQUE (service_id, name));\n"
+	"CREATE TABLE service_route_rule_group (\n"
+	"id INTEGER PRIMARY KEY,\n"
+	"route_rule_id INTEGER NOT NULL,\n"
+	"group_id INTEGER NOT NULL,\n"
+	"weight INTEGER,\n"
+	"unreleased_weight INTEGER,\n" TIME_COLUMNS ",\n"
+	"UNIQUE (route_rule_id, group_id));\n"
+	"CREATE TABLE service_group_tag (\n"
+	"id INTEGER PRIMARY KEY,\n"
+	"group_id INTEGER NOT NULL,\n" ID_COLUMN ("tag") ",\n" ID_COLUMN ("value") ",\n" TIME_COLUMNS ",\n"
+	"UNIQUE (group_id, tag));\n"
+	"CREATE TABLE service_group_operation (\n"
+	"id INTEGER PRIMARY KEY,\n"
+	"group_id INTEGER NOT NULL,\n" ID_COLUMN ("operation") ",\n" TIME_COLUMNS ",\n"
+	"UNIQUE (group_id, operation));\n"
+	"CREATE TABLE service_group_instance (\n"
+	"id INTEGER PRIMARY KEY,\n"
+	"group_id INTEGER NOT NULL,\n" ID_COLUMN ("instance_id") ",\n" TIME_COLUMNS ",\n"
+	"UNIQUE (group_id, instance_id));\n"
+	"CREATE TABLE service_instance (\n"
+	"id INTEGER PRIMARY KEY,\n"
+	LOGICAL_INSTANCE_COLUMNS ",\n"
+	"description TEXT,\n" TIME_COLUMNS ",\n"
+	"UNIQUE (service_id, instance_id));\n"
+	"CREATE TABLE service_group_log (\n"
+	"id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+	ID_COLUMN ("service_id") ",\n" ID_COLUMN ("region_id") ",\n" ID_COLUMN ("zone_id") ",\n"
+	ID_COLUMN ("name") ",\n" ID_COLUMN ("app_id") ",\n" ID_COLUMN ("status") ",\n"
+	CONTEXT_COLUMNS ",\n" TIME_COLUMNS ");\n"
+	"CREATE INDEX service_group_log_key ON service_group_log (service_id, name);\n"
+	"CREATE TABLE service_route_rule_log (\n"
+	"id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+	ID_COLUMN ("service_id") ",\n" ID_COLUMN ("name") ",\n" ID_COLUMN ("status") ",\n"
+	CONTEXT_COLUMNS ",\n" TIME_COLUMNS ");\n"
+	"CREATE INDEX service_route_rule_log_key ON service_route_rule_log (name, service_id);\n"
+	"CREATE TABLE service_route_rule_group_log (\n"
+	"id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+	"route_rule_id INTEGER NOT NULL,\n"
+	"group_id INTEGER NOT NULL,\n"
+	"weight INTEGER,\n" CONTEXT_COLUMNS ",\n" TIME_COLUMNS ");\n"
+	"CREATE INDEX service_route_rule_group_log_key ON service_route_rule_group_log (route_rule_id, group_id);\n"
+	"CREATE TABLE service_group_operation_log (\n"
+	"id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+	"group_id INTEGER NOT NULL,\n"
+	"complete INTEGER NOT NULL,\n" CONTEXT_COLUMNS ",\n" TIME_COLUMNS ");\n"
+	"CREATE INDEX service_group_operation_log_key ON service_group_operation_log (group_id, operation);\n"
+	"CREATE TABLE service_group_instance_log (\n"
+	"id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+	"group_id INTEGER NOT NULL,\n" ID_COLUMN ("instance_id") ",\n"
+	ID_COLUMN ("operation") ",\n" ID_COLUMN ("operator_id") ",\n"
+	"token TEXT NOT NULL,\n"
+	"reason TEXT,\n" TIME_COLUMNS ");\n"
+	"CREATE INDEX service_group_instance_log_key ON service_group_instance_log (group_id, instance_id);\n"
+	"CREATE TABLE service_instance_log (\n"
+	"id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+	LOGICAL_INSTANCE_COLUMNS ",\n"
+	ID_COLUMN ("operation") ",\n" ID_COLUMN ("operator_id") ",\n"
+	"token TEXT NOT NULL,\n" TIME_COLUMNS ");\n"
+	"CREATE INDEX service_instance_log_key ON service_instance_log (service_id, instance_id);\n",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == ARTEMIS_STORAGE_SQLITE_SCHEMA_VERSION);
@@ -139,22 +238,23 @@ set_version (sqlite3 *db, gint from, gint to, GError **error)
 }
 
 static gboolean
-run_migrations (sqlite3 *db, gint from, GError **error)
+run_migrations (sqlite3 *db, gint from, gint to, GError **error)
 {
-	for (gint version = from; version < ARTEMIS_STORAGE_SQLITE_SCHEMA_VERSION; version++) {
+	for (gint version = from; version < to; version++) {
 		if (!artemis_storage_sqlite_exec (db, migrations[version], error)) {
 			g_prefix_error (error, "Migration to schema version %d: ", version + 1);
 			return FALSE;
 		}
 	}
-	return set_version (db, from, ARTEMIS_STORAGE_SQLITE_SCHEMA_VERSION, error);
+	return set_version (db, from, to, error);
 }
 
 gboolean
-artemis_storage_sqlite_migrate (sqlite3 *db, GError **error)
+artemis_storage_sqlite_migrate_to (sqlite3 *db, gint target, GError **error)
 {
 	gint version = 0;
 
+	g_return_val_if_fail (target > 0 && target <= ARTEMIS_STORAGE_SQLITE_SCHEMA_VERSION, FALSE);
 	if (!artemis_storage_sqlite_get_schema_version (db, &version, error))
 		return FALSE;
 	if (version > ARTEMIS_STORAGE_SQLITE_SCHEMA_VERSION) {
@@ -164,17 +264,22 @@ artemis_storage_sqlite_migrate (sqlite3 *db, GError **error)
 			     version, ARTEMIS_STORAGE_SQLITE_SCHEMA_VERSION);
 		return FALSE;
 	}
-	if (version == ARTEMIS_STORAGE_SQLITE_SCHEMA_VERSION)
+	if (version >= target)
 		return TRUE;
 	if (version > 0)
-		g_message ("Migrating the management database from schema version %d to %d", version,
-			   ARTEMIS_STORAGE_SQLITE_SCHEMA_VERSION);
+		g_message ("Migrating the management database from schema version %d to %d", version, target);
 	/* All migrations or none: a failed one leaves the database as it was. */
 	if (!artemis_storage_sqlite_exec (db, "BEGIN IMMEDIATE", error))
 		return FALSE;
-	if (!run_migrations (db, version, error)) {
+	if (!run_migrations (db, version, target, error)) {
 		sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
 		return FALSE;
 	}
 	return artemis_storage_sqlite_exec (db, "COMMIT", error);
+}
+
+gboolean
+artemis_storage_sqlite_migrate (sqlite3 *db, GError **error)
+{
+	return artemis_storage_sqlite_migrate_to (db, ARTEMIS_STORAGE_SQLITE_SCHEMA_VERSION, error);
 }
