@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "artemis-codec.h"
+#include "artemis-codec-private.h"
 #include "artemis-error.h"
 
 /* ---- encoders ---------------------------------------------------------- */
@@ -221,9 +222,8 @@ artemis_codec_write_failed_instances (ArtemisJsonWriter *writer, GPtrArray *fail
 
 /* ---- decoders ---------------------------------------------------------- */
 
-/* Moves to the next member: FALSE at the closing brace or on error (*failed). */
-static gboolean
-next_member (ArtemisJsonScanner *scanner, gboolean *failed, GError **error)
+gboolean
+artemis_codec_next_member (ArtemisJsonScanner *scanner, gboolean *failed, GError **error)
 {
 	gboolean more = FALSE;
 
@@ -231,8 +231,8 @@ next_member (ArtemisJsonScanner *scanner, gboolean *failed, GError **error)
 	return !*failed && more;
 }
 
-static gboolean
-next_element (ArtemisJsonScanner *scanner, gboolean *failed, GError **error)
+gboolean
+artemis_codec_next_element (ArtemisJsonScanner *scanner, gboolean *failed, GError **error)
 {
 	gboolean more = FALSE;
 
@@ -240,9 +240,8 @@ next_element (ArtemisJsonScanner *scanner, gboolean *failed, GError **error)
 	return !*failed && more;
 }
 
-/* A string field; an embedded NUL (from \u0000) would be silently cut, so refuse it. */
-static gboolean
-read_text (ArtemisJsonScanner *scanner, char **value, GError **error)
+gboolean
+artemis_codec_read_text (ArtemisJsonScanner *scanner, char **value, GError **error)
 {
 	g_autofree char *text = NULL;
 	gsize len = 0;
@@ -254,6 +253,7 @@ read_text (ArtemisJsonScanner *scanner, char **value, GError **error)
 				     "strings must not contain NUL characters");
 		return FALSE;
 	}
+	g_free (*value);
 	*value = g_steal_pointer (&text);
 	return TRUE;
 }
@@ -271,10 +271,10 @@ read_string_pairs (ArtemisJsonScanner *scanner, GPtrArray **pairs, GError **erro
 		return TRUE;
 	}
 	result = g_ptr_array_new_with_free_func (g_free);
-	while (next_member (scanner, &failed, error)) {
+	while (artemis_codec_next_member (scanner, &failed, error)) {
 		g_autofree char *value = NULL;
 
-		if (!read_text (scanner, &value, error))
+		if (!artemis_codec_read_text (scanner, &value, error))
 			return FALSE;
 		g_ptr_array_add (result, g_strdup (artemis_json_scanner_get_name (scanner)));
 		g_ptr_array_add (result, g_steal_pointer (&value));
@@ -295,10 +295,10 @@ read_instance_metadata (ArtemisJsonScanner *scanner, ArtemisInstanceBuilder *bui
 	if (is_null)
 		return TRUE;
 	artemis_instance_builder_begin_metadata (builder);
-	while (next_member (scanner, &failed, error)) {
+	while (artemis_codec_next_member (scanner, &failed, error)) {
 		char *value = NULL;
 
-		if (!read_text (scanner, &value, error))
+		if (!artemis_codec_read_text (scanner, &value, error))
 			return FALSE;
 		artemis_instance_builder_take_metadata (builder, g_strdup (artemis_json_scanner_get_name (scanner)),
 							value);
@@ -338,9 +338,8 @@ find_instance_field (const char *name, gsize len)
 	return -1;
 }
 
-/* Names the field a decode error is about; returns @ok. */
-static gboolean
-name_field (gboolean ok, GError **error, const char *field)
+gboolean
+artemis_codec_name_field (gboolean ok, GError **error, const char *field)
 {
 	if (!ok)
 		g_prefix_error (error, "%s: ", field);
@@ -357,7 +356,7 @@ read_instance_member (ArtemisJsonScanner *scanner, ArtemisInstanceBuilder *build
 	if (index >= 0) {
 		char *value = NULL;
 
-		if (!name_field (read_text (scanner, &value, error), error, instance_fields[index].name))
+		if (!artemis_codec_read_named_text (scanner, &value, instance_fields[index].name, error))
 			return FALSE;
 		artemis_instance_builder_take (builder, instance_fields[index].field, value);
 		return TRUE;
@@ -365,14 +364,14 @@ read_instance_member (ArtemisJsonScanner *scanner, ArtemisInstanceBuilder *build
 	if (artemis_json_scanner_name_is (scanner, "port")) {
 		gint port;
 
-		if (!name_field (artemis_json_scanner_read_int (scanner, G_MININT32, G_MAXINT32, &port, error), error,
+		if (!artemis_codec_name_field (artemis_json_scanner_read_int (scanner, G_MININT32, G_MAXINT32, &port, error), error,
 				 "port"))
 			return FALSE;
 		artemis_instance_builder_set_port (builder, port);
 		return TRUE;
 	}
 	if (artemis_json_scanner_name_is (scanner, "metadata"))
-		return name_field (read_instance_metadata (scanner, builder, error), error, "metadata");
+		return artemis_codec_name_field (read_instance_metadata (scanner, builder, error), error, "metadata");
 	return artemis_json_scanner_skip_value (scanner, error);
 }
 
@@ -389,7 +388,7 @@ artemis_codec_read_instance (ArtemisJsonScanner *scanner, ArtemisInstanceBuilder
 		*instance = NULL;
 		return TRUE;
 	}
-	while (next_member (scanner, &failed, error)) {
+	while (artemis_codec_next_member (scanner, &failed, error)) {
 		if (!read_instance_member (scanner, builder, error))
 			return FALSE;
 	}
@@ -418,7 +417,7 @@ read_array (ArtemisJsonScanner *scanner, ReadElement read_element, gpointer cont
 		return TRUE;
 	}
 	result = g_ptr_array_new_with_free_func (free_element);
-	while (next_element (scanner, &failed, error)) {
+	while (artemis_codec_next_element (scanner, &failed, error)) {
 		gpointer element = NULL;
 
 		if (!read_element (scanner, context, &element, error))
@@ -434,7 +433,7 @@ read_array (ArtemisJsonScanner *scanner, ReadElement read_element, gpointer cont
 static gboolean
 read_text_element (ArtemisJsonScanner *scanner, gpointer context, gpointer *element, GError **error)
 {
-	return read_text (scanner, (char **) element, error);
+	return artemis_codec_read_text (scanner, (char **) element, error);
 }
 
 /* NULL elements are kept: the registry skips them (spec §5.2). */
@@ -472,9 +471,14 @@ read_text_array (ArtemisJsonScanner *scanner, GPtrArray **strings, GError **erro
 	return read_array (scanner, read_text_element, NULL, g_free, strings, error);
 }
 
-/* Begins the top-level request object; a literal null is a bad request (HTTP 400). */
-static ArtemisJsonScanner *
-begin_request (const char *data, gsize len, GError **error)
+gboolean
+artemis_codec_read_named_text (ArtemisJsonScanner *scanner, char **value, const char *field, GError **error)
+{
+	return artemis_codec_name_field (artemis_codec_read_text (scanner, value, error), error, field);
+}
+
+ArtemisJsonScanner *
+artemis_codec_begin_request (const char *data, gsize len, GError **error)
 {
 	g_autoptr (ArtemisJsonScanner) scanner = artemis_json_scanner_new (data, len);
 	gboolean is_null;
@@ -492,18 +496,18 @@ begin_request (const char *data, gsize len, GError **error)
 gboolean
 artemis_codec_decode_instances_request (const char *data, gsize len, GPtrArray **instances, GError **error)
 {
-	g_autoptr (ArtemisJsonScanner) scanner = begin_request (data, len, error);
+	g_autoptr (ArtemisJsonScanner) scanner = artemis_codec_begin_request (data, len, error);
 	g_autoptr (GPtrArray) result = NULL;
 	gboolean failed;
 
 	if (scanner == NULL)
 		return FALSE;
-	while (next_member (scanner, &failed, error)) {
+	while (artemis_codec_next_member (scanner, &failed, error)) {
 		gboolean ok;
 
 		if (artemis_json_scanner_name_is (scanner, "instances")) {
 			g_clear_pointer (&result, g_ptr_array_unref);
-			ok = name_field (read_instance_array (scanner, &result, error), error, "instances");
+			ok = artemis_codec_name_field (read_instance_array (scanner, &result, error), error, "instances");
 		} else {
 			ok = artemis_json_scanner_skip_value (scanner, error);
 		}
@@ -516,14 +520,6 @@ artemis_codec_decode_instances_request (const char *data, gsize len, GPtrArray *
 		return FALSE;
 	*instances = g_steal_pointer (&result);
 	return TRUE;
-}
-
-/* Reads a string member over a possibly set *@value (a repeated member). */
-static gboolean
-read_text_member (ArtemisJsonScanner *scanner, char **value, GError **error)
-{
-	g_clear_pointer (value, g_free);
-	return read_text (scanner, value, error);
 }
 
 gboolean
@@ -540,18 +536,18 @@ artemis_codec_read_discovery_config (ArtemisJsonScanner *scanner, ArtemisDiscove
 		return TRUE;
 	}
 	result = artemis_discovery_config_new (NULL);
-	while (next_member (scanner, &failed, error)) {
+	while (artemis_codec_next_member (scanner, &failed, error)) {
 		gboolean ok;
 
 		if (artemis_json_scanner_name_is (scanner, "serviceId"))
-			ok = name_field (read_text_member (scanner, &result->service_id, error), error, "serviceId");
+			ok = artemis_codec_read_named_text (scanner, &result->service_id, "serviceId", error);
 		else if (artemis_json_scanner_name_is (scanner, "regionId"))
-			ok = name_field (read_text_member (scanner, &result->region_id, error), error, "regionId");
+			ok = artemis_codec_read_named_text (scanner, &result->region_id, "regionId", error);
 		else if (artemis_json_scanner_name_is (scanner, "zoneId"))
-			ok = name_field (read_text_member (scanner, &result->zone_id, error), error, "zoneId");
+			ok = artemis_codec_read_named_text (scanner, &result->zone_id, "zoneId", error);
 		else if (artemis_json_scanner_name_is (scanner, "discoveryData")) {
 			g_clear_pointer (&result->discovery_data, g_ptr_array_unref);
-			ok = name_field (read_string_pairs (scanner, &result->discovery_data, error), error,
+			ok = artemis_codec_name_field (read_string_pairs (scanner, &result->discovery_data, error), error,
 					 "discoveryData");
 		} else
 			ok = artemis_json_scanner_skip_value (scanner, error);
@@ -578,23 +574,23 @@ artemis_lookup_request_free (ArtemisLookupRequest *request)
 ArtemisLookupRequest *
 artemis_codec_decode_lookup_request (const char *data, gsize len, GError **error)
 {
-	g_autoptr (ArtemisJsonScanner) scanner = begin_request (data, len, error);
+	g_autoptr (ArtemisJsonScanner) scanner = artemis_codec_begin_request (data, len, error);
 	g_autoptr (ArtemisLookupRequest) request = g_new0 (ArtemisLookupRequest, 1);
 	gboolean failed;
 
 	if (scanner == NULL)
 		return NULL;
-	while (next_member (scanner, &failed, error)) {
+	while (artemis_codec_next_member (scanner, &failed, error)) {
 		gboolean ok;
 
 		if (artemis_json_scanner_name_is (scanner, "discoveryConfigs")) {
 			g_clear_pointer (&request->configs, g_ptr_array_unref);
-			ok = name_field (read_config_array (scanner, &request->configs, error), error,
+			ok = artemis_codec_name_field (read_config_array (scanner, &request->configs, error), error,
 					 "discoveryConfigs");
 		} else if (artemis_json_scanner_name_is (scanner, "regionId"))
-			ok = name_field (read_text_member (scanner, &request->region_id, error), error, "regionId");
+			ok = artemis_codec_read_named_text (scanner, &request->region_id, "regionId", error);
 		else if (artemis_json_scanner_name_is (scanner, "zoneId"))
-			ok = name_field (read_text_member (scanner, &request->zone_id, error), error, "zoneId");
+			ok = artemis_codec_read_named_text (scanner, &request->zone_id, "zoneId", error);
 		else
 			ok = artemis_json_scanner_skip_value (scanner, error);
 		if (!ok)
@@ -623,20 +619,20 @@ static gboolean
 read_simple_member (ArtemisJsonScanner *scanner, ArtemisSimpleRequest *request, GError **error)
 {
 	if (artemis_json_scanner_name_is (scanner, "regionId"))
-		return name_field (read_text_member (scanner, &request->region_id, error), error, "regionId");
+		return artemis_codec_read_named_text (scanner, &request->region_id, "regionId", error);
 	if (artemis_json_scanner_name_is (scanner, "zoneId"))
-		return name_field (read_text_member (scanner, &request->zone_id, error), error, "zoneId");
+		return artemis_codec_read_named_text (scanner, &request->zone_id, "zoneId", error);
 	if (artemis_json_scanner_name_is (scanner, "version"))
-		return name_field (artemis_json_scanner_read_int64 (scanner, &request->version, error), error,
+		return artemis_codec_name_field (artemis_json_scanner_read_int64 (scanner, &request->version, error), error,
 				   "version");
 	if (artemis_json_scanner_name_is (scanner, "discoveryConfig")) {
 		g_clear_pointer (&request->discovery_config, artemis_discovery_config_free);
-		return name_field (artemis_codec_read_discovery_config (scanner, &request->discovery_config, error),
+		return artemis_codec_name_field (artemis_codec_read_discovery_config (scanner, &request->discovery_config, error),
 				   error, "discoveryConfig");
 	}
 	if (artemis_json_scanner_name_is (scanner, "serviceIds")) {
 		g_clear_pointer (&request->service_ids, g_ptr_array_unref);
-		return name_field (read_text_array (scanner, &request->service_ids, error), error, "serviceIds");
+		return artemis_codec_name_field (read_text_array (scanner, &request->service_ids, error), error, "serviceIds");
 	}
 	return artemis_json_scanner_skip_value (scanner, error);
 }
@@ -644,13 +640,13 @@ read_simple_member (ArtemisJsonScanner *scanner, ArtemisSimpleRequest *request, 
 ArtemisSimpleRequest *
 artemis_codec_decode_simple_request (const char *data, gsize len, GError **error)
 {
-	g_autoptr (ArtemisJsonScanner) scanner = begin_request (data, len, error);
+	g_autoptr (ArtemisJsonScanner) scanner = artemis_codec_begin_request (data, len, error);
 	g_autoptr (ArtemisSimpleRequest) request = g_new0 (ArtemisSimpleRequest, 1);
 	gboolean failed;
 
 	if (scanner == NULL)
 		return NULL;
-	while (next_member (scanner, &failed, error)) {
+	while (artemis_codec_next_member (scanner, &failed, error)) {
 		if (!read_simple_member (scanner, request, error))
 			return NULL;
 	}

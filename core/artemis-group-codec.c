@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "artemis-error.h"
+#include "artemis-codec-private.h"
 #include "artemis-group-codec.h"
 #include "artemis-route-rules.h"
 
@@ -287,32 +288,6 @@ artemis_group_codec_write_group_items_list (ArtemisJsonWriter *writer, GPtrArray
 
 /* ---- decoders ---------------------------------------------------------- */
 
-static gboolean
-named (gboolean ok, GError **error, const char *name)
-{
-	if (!ok)
-		g_prefix_error (error, "%s: ", name);
-	return ok;
-}
-
-/* A string member; an embedded NUL (from \u0000) would be silently cut, so refuse it. */
-static gboolean
-read_text (ArtemisJsonScanner *scanner, char **value, GError **error)
-{
-	g_autofree char *text = NULL;
-	gsize len = 0;
-
-	if (!artemis_json_scanner_read_string_len (scanner, &text, &len, error))
-		return FALSE;
-	if (text != NULL && strlen (text) != len) {
-		g_set_error_literal (error, ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST,
-				     "strings must not contain NUL characters");
-		return FALSE;
-	}
-	*value = g_steal_pointer (&text);
-	return TRUE;
-}
-
 /* Whether the next value is null, which is then consumed. */
 static gboolean
 take_null (ArtemisJsonScanner *scanner, gboolean *is_null, GError **error)
@@ -349,7 +324,7 @@ read_field (ArtemisJsonScanner *scanner, ArtemisStorageRecord *record, ArtemisSt
 	gint64 number;
 
 	if (!artemis_storage_field_is_integer (field) && !artemis_storage_field_is_boolean (field)) {
-		if (!read_text (scanner, &text, error))
+		if (!artemis_codec_read_text (scanner, &text, error))
 			return FALSE;
 		artemis_storage_record_set_string (record, field, text);
 		return TRUE;
@@ -392,7 +367,7 @@ artemis_group_codec_read_metadata_text (ArtemisJsonScanner *scanner, char **text
 			return FALSE;
 		if (!more)
 			break;
-		if (!read_text (scanner, &value, error))
+		if (!artemis_codec_read_text (scanner, &value, error))
 			return FALSE;
 		artemis_json_writer_member (writer, artemis_json_scanner_get_name (scanner));
 		artemis_json_writer_string (writer, value);
@@ -445,13 +420,13 @@ artemis_group_codec_read_member (ArtemisJsonScanner *scanner, ArtemisStorageReco
 	*known = TRUE;
 	for (gsize i = 0; i < n; i++) {
 		if (artemis_json_scanner_name_is (scanner, members[i].name))
-			return named (read_type_member (scanner, record, &members[i], error), error, members[i].name);
+			return artemis_codec_name_field (read_type_member (scanner, record, &members[i], error), error, members[i].name);
 	}
 	for (guint i = 0; members == NULL && i < info->n_fields; i++) {
 		const char *name = artemis_storage_field_get_json_name (info->fields[i]);
 
 		if (artemis_json_scanner_name_is (scanner, name))
-			return named (read_field (scanner, record, info->fields[i], error), error, name);
+			return artemis_codec_name_field (read_field (scanner, record, info->fields[i], error), error, name);
 	}
 	*known = FALSE;
 	return TRUE;
@@ -499,7 +474,7 @@ artemis_group_codec_read_record (ArtemisJsonScanner *scanner, ArtemisStorageKind
 		if (known)
 			continue;
 		if (weight != NULL && artemis_json_scanner_name_is (scanner, "weight")) {
-			if (!named (read_weight (scanner, weight, error), error, "weight"))
+			if (!artemis_codec_name_field (read_weight (scanner, weight, error), error, "weight"))
 				return FALSE;
 		} else if (!artemis_json_scanner_skip_value (scanner, error)) {
 			return FALSE;

@@ -5,6 +5,7 @@
 
 #include "artemis-error.h"
 #include "artemis-group-codec.h"
+#include "artemis-codec-private.h"
 #include "artemis-group-request.h"
 #include "artemis-instance.h"
 
@@ -68,33 +69,6 @@ artemis_group_request_free (ArtemisGroupRequest *request)
 /* ---- values ------------------------------------------------------------ */
 
 static gboolean
-named (gboolean ok, GError **error, const char *name)
-{
-	if (!ok)
-		g_prefix_error (error, "%s: ", name);
-	return ok;
-}
-
-/* A string; an embedded NUL (from \u0000) would be silently cut, so refuse it. */
-static gboolean
-read_text (ArtemisJsonScanner *scanner, char **value, GError **error)
-{
-	g_autofree char *text = NULL;
-	gsize len = 0;
-
-	if (!artemis_json_scanner_read_string_len (scanner, &text, &len, error))
-		return FALSE;
-	if (text != NULL && strlen (text) != len) {
-		g_set_error_literal (error, ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST,
-				     "strings must not contain NUL characters");
-		return FALSE;
-	}
-	g_free (*value);
-	*value = g_steal_pointer (&text);
-	return TRUE;
-}
-
-static gboolean
 peek_null (ArtemisJsonScanner *scanner, gboolean *is_null, GError **error)
 {
 	ArtemisJsonToken token;
@@ -133,7 +107,7 @@ read_string_element (ArtemisJsonScanner *scanner, gpointer strings, GError **err
 {
 	char *value = NULL;
 
-	if (!read_text (scanner, &value, error))
+	if (!artemis_codec_read_text (scanner, &value, error))
 		return FALSE;
 	g_ptr_array_add (strings, value);
 	return TRUE;
@@ -247,7 +221,7 @@ read_tags (ArtemisJsonScanner *scanner, GPtrArray **values, GError **error)
 			return FALSE;
 		if (!more)
 			break;
-		if (!read_text (scanner, &value, error))
+		if (!artemis_codec_read_text (scanner, &value, error))
 			return FALSE;
 		g_ptr_array_add (pairs, g_strdup (artemis_json_scanner_get_name (scanner)));
 		g_ptr_array_add (pairs, value);
@@ -273,12 +247,12 @@ static gboolean
 read_items_member (ArtemisJsonScanner *scanner, ArtemisGroupItems *items, const char *values_name, GError **error)
 {
 	if (artemis_json_scanner_name_is (scanner, "groupId"))
-		return named (read_group_id (scanner, items, error), error, "groupId");
+		return artemis_codec_name_field (read_group_id (scanner, items, error), error, "groupId");
 	if (!artemis_json_scanner_name_is (scanner, values_name))
 		return artemis_json_scanner_skip_value (scanner, error);
 	if (g_str_equal (values_name, "tags"))
-		return named (read_tags (scanner, &items->values, error), error, values_name);
-	return named (read_strings (scanner, &items->values, error), error, values_name);
+		return artemis_codec_name_field (read_tags (scanner, &items->values, error), error, values_name);
+	return artemis_codec_name_field (read_strings (scanner, &items->values, error), error, values_name);
 }
 
 typedef struct {
@@ -381,8 +355,8 @@ read_list_member (ArtemisJsonScanner *scanner, ArtemisGroupRequest *request, gbo
 		if (!artemis_json_scanner_name_is (scanner, list_members[i].name))
 			continue;
 		if (list_members[i].type == MEMBER_RECORDS)
-			return named (read_records (scanner, request, kind, error), error, list_members[i].name);
-		return named (read_ids (scanner, &request->ids[kind], error), error, list_members[i].name);
+			return artemis_codec_name_field (read_records (scanner, request, kind, error), error, list_members[i].name);
+		return artemis_codec_name_field (read_ids (scanner, &request->ids[kind], error), error, list_members[i].name);
 	}
 	*known = FALSE;
 	return TRUE;
@@ -403,48 +377,32 @@ read_request_member (ArtemisJsonScanner *scanner, ArtemisGroupRequest *request, 
 	gboolean known;
 
 	if (text != NULL)
-		return named (read_text (scanner, text, error), error, artemis_json_scanner_get_name (scanner));
+		return artemis_codec_read_named_text (scanner, text, artemis_json_scanner_get_name (scanner), error);
 	if (!read_list_member (scanner, request, &known, error))
 		return FALSE;
 	if (known)
 		return TRUE;
 	if (artemis_json_scanner_name_is (scanner, "operationComplete"))
-		return named (artemis_json_scanner_read_bool (scanner, &request->operation_complete, error), error,
+		return artemis_codec_name_field (artemis_json_scanner_read_bool (scanner, &request->operation_complete, error), error,
 			      "operationComplete");
 	if (artemis_json_scanner_name_is (scanner, "routeRule"))
-		return named (read_route_rule (scanner, request, error), error, "routeRule");
+		return artemis_codec_name_field (read_route_rule (scanner, request, error), error, "routeRule");
 	if (artemis_json_scanner_name_is (scanner, "groupTagsList"))
-		return named (read_items_list (scanner, "tags", &request->group_tags, error), error, "groupTagsList");
+		return artemis_codec_name_field (read_items_list (scanner, "tags", &request->group_tags, error), error, "groupTagsList");
 	if (artemis_json_scanner_name_is (scanner, "groupOperationsList"))
-		return named (read_items_list (scanner, "operations", &request->group_operations, error), error,
+		return artemis_codec_name_field (read_items_list (scanner, "operations", &request->group_operations, error), error,
 			      "groupOperationsList");
 	if (artemis_json_scanner_name_is (scanner, "canaryIps"))
-		return named (read_strings (scanner, &request->canary_ips, error), error, "canaryIps");
+		return artemis_codec_name_field (read_strings (scanner, &request->canary_ips, error), error, "canaryIps");
 	if (!artemis_group_codec_read_member (scanner, request->filter, &known, error))
 		return FALSE;
 	return known || artemis_json_scanner_skip_value (scanner, error);
 }
 
-/* Begins the top-level object; a literal null is a bad request. */
-static ArtemisJsonScanner *
-begin_request (const char *data, gsize len, GError **error)
-{
-	g_autoptr (ArtemisJsonScanner) scanner = artemis_json_scanner_new (data, len);
-	gboolean is_null;
-
-	if (!artemis_json_scanner_begin_object (scanner, &is_null, error))
-		return NULL;
-	if (is_null) {
-		g_set_error_literal (error, ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST, "request is null");
-		return NULL;
-	}
-	return g_steal_pointer (&scanner);
-}
-
 ArtemisGroupRequest *
 artemis_group_request_decode (const char *data, gsize len, ArtemisStorageKind filter_kind, GError **error)
 {
-	g_autoptr (ArtemisJsonScanner) scanner = begin_request (data, len, error);
+	g_autoptr (ArtemisJsonScanner) scanner = artemis_codec_begin_request (data, len, error);
 	g_autoptr (ArtemisGroupRequest) request = g_new0 (ArtemisGroupRequest, 1);
 	gboolean more;
 
@@ -469,7 +427,7 @@ artemis_group_request_decode (const char *data, gsize len, ArtemisStorageKind fi
 ArtemisStorageRecord *
 artemis_group_request_decode_record (const char *data, gsize len, ArtemisStorageKind kind, GError **error)
 {
-	g_autoptr (ArtemisJsonScanner) scanner = begin_request (data, len, error);
+	g_autoptr (ArtemisJsonScanner) scanner = artemis_codec_begin_request (data, len, error);
 	g_autoptr (ArtemisStorageRecord) record = artemis_storage_record_new (kind);
 	gboolean more, known;
 

@@ -6,6 +6,7 @@
 
 #include "artemis-codec.h"
 #include "artemis-error.h"
+#include "artemis-codec-private.h"
 #include "artemis-management-codec.h"
 
 /* ---- encoders ---------------------------------------------------------- */
@@ -172,52 +173,6 @@ artemis_management_request_free (ArtemisManagementRequest *request)
 	g_free (request);
 }
 
-/* Moves to the next member: FALSE at the closing brace or on error (*failed). */
-static gboolean
-next_member (ArtemisJsonScanner *scanner, gboolean *failed, GError **error)
-{
-	gboolean more = FALSE;
-
-	*failed = !artemis_json_scanner_next_member (scanner, &more, error);
-	return !*failed && more;
-}
-
-static gboolean
-next_element (ArtemisJsonScanner *scanner, gboolean *failed, GError **error)
-{
-	gboolean more = FALSE;
-
-	*failed = !artemis_json_scanner_next_element (scanner, &more, error);
-	return !*failed && more;
-}
-
-static gboolean
-named (gboolean ok, GError **error, const char *field)
-{
-	if (!ok)
-		g_prefix_error (error, "%s: ", field);
-	return ok;
-}
-
-/* A string member over a possibly set *@value; refuses NUL characters, which C strings would cut. */
-static gboolean
-read_text (ArtemisJsonScanner *scanner, char **value, const char *field, GError **error)
-{
-	g_autofree char *text = NULL;
-	gsize len = 0;
-
-	if (!named (artemis_json_scanner_read_string_len (scanner, &text, &len, error), error, field))
-		return FALSE;
-	if (text != NULL && strlen (text) != len) {
-		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST, "%s: must not contain NUL characters",
-			     field);
-		return FALSE;
-	}
-	g_free (*value);
-	*value = g_steal_pointer (&text);
-	return TRUE;
-}
-
 static const char *
 key_id_name (ArtemisOperationTarget target)
 {
@@ -235,11 +190,11 @@ static gboolean
 read_key_member (ArtemisJsonScanner *scanner, ArtemisOperationKey *key, GError **error)
 {
 	if (artemis_json_scanner_name_is (scanner, "regionId"))
-		return read_text (scanner, &key->region_id, "regionId", error);
+		return artemis_codec_read_named_text (scanner, &key->region_id, "regionId", error);
 	if (key->target != ARTEMIS_OPERATION_TARGET_SERVER && artemis_json_scanner_name_is (scanner, "serviceId"))
-		return read_text (scanner, &key->service_id, "serviceId", error);
+		return artemis_codec_read_named_text (scanner, &key->service_id, "serviceId", error);
 	if (artemis_json_scanner_name_is (scanner, key_id_name (key->target)))
-		return read_text (scanner, &key->id, key_id_name (key->target), error);
+		return artemis_codec_read_named_text (scanner, &key->id, key_id_name (key->target), error);
 	return artemis_json_scanner_skip_value (scanner, error);
 }
 
@@ -257,7 +212,7 @@ read_key (ArtemisJsonScanner *scanner, ArtemisOperationTarget target, ArtemisOpe
 	if (is_null)
 		return TRUE;
 	result = artemis_operation_key_new (target, NULL, NULL, NULL);
-	while (next_member (scanner, &failed, error)) {
+	while (artemis_codec_next_member (scanner, &failed, error)) {
 		if (!read_key_member (scanner, result, error))
 			return FALSE;
 	}
@@ -278,10 +233,10 @@ read_names (ArtemisJsonScanner *scanner, GPtrArray *names, GError **error)
 		return FALSE;
 	if (is_null)
 		return TRUE;
-	while (next_element (scanner, &failed, error)) {
+	while (artemis_codec_next_element (scanner, &failed, error)) {
 		char *name = NULL;
 
-		if (!read_text (scanner, &name, "operations", error))
+		if (!artemis_codec_read_named_text (scanner, &name, "operations", error))
 			return FALSE;
 		g_ptr_array_add (names, name);
 	}
@@ -301,11 +256,11 @@ read_zone_operations (ArtemisJsonScanner *scanner, ArtemisOperations **operation
 		return TRUE;
 	}
 	result = artemis_operations_new (NULL);
-	while (next_member (scanner, &failed, error)) {
+	while (artemis_codec_next_member (scanner, &failed, error)) {
 		gboolean ok;
 
 		if (artemis_json_scanner_name_is (scanner, "zoneKey"))
-			ok = named (read_key (scanner, ARTEMIS_OPERATION_TARGET_ZONE, &result->key, error), error,
+			ok = artemis_codec_name_field (read_key (scanner, ARTEMIS_OPERATION_TARGET_ZONE, &result->key, error), error,
 				    "zoneKey");
 		else if (artemis_json_scanner_name_is (scanner, "operations"))
 			ok = read_names (scanner, result->operations, error);
@@ -332,7 +287,7 @@ read_zone_operations_list (ArtemisJsonScanner *scanner, GPtrArray **list, GError
 	if (is_null)
 		return TRUE;
 	result = g_ptr_array_new_with_free_func ((GDestroyNotify) artemis_operations_free);
-	while (next_element (scanner, &failed, error)) {
+	while (artemis_codec_next_element (scanner, &failed, error)) {
 		ArtemisOperations *operations = NULL;
 
 		if (!read_zone_operations (scanner, &operations, error))
@@ -407,26 +362,26 @@ read_request_member (ArtemisJsonScanner *scanner, ArtemisManagementRequest *requ
 	char **text = find_text_member (scanner, request, &name);
 
 	if (text != NULL)
-		return read_text (scanner, text, name, error);
+		return artemis_codec_read_named_text (scanner, text, name, error);
 	if (artemis_json_scanner_name_is (scanner, "instanceKey"))
-		return named (read_key (scanner, ARTEMIS_OPERATION_TARGET_INSTANCE, &request->instance_key, error),
+		return artemis_codec_name_field (read_key (scanner, ARTEMIS_OPERATION_TARGET_INSTANCE, &request->instance_key, error),
 			      error, "instanceKey");
 	if (artemis_json_scanner_name_is (scanner, "serverKey"))
-		return named (read_key (scanner, ARTEMIS_OPERATION_TARGET_SERVER, &request->server_key, error),
+		return artemis_codec_name_field (read_key (scanner, ARTEMIS_OPERATION_TARGET_SERVER, &request->server_key, error),
 			      error, "serverKey");
 	if (artemis_json_scanner_name_is (scanner, "zoneKey"))
-		return named (read_key (scanner, ARTEMIS_OPERATION_TARGET_ZONE, &request->zone_key, error), error,
+		return artemis_codec_name_field (read_key (scanner, ARTEMIS_OPERATION_TARGET_ZONE, &request->zone_key, error), error,
 			      "zoneKey");
 	if (artemis_json_scanner_name_is (scanner, "instance"))
-		return named (read_instance (scanner, &request->instance, error), error, "instance");
+		return artemis_codec_name_field (read_instance (scanner, &request->instance, error), error, "instance");
 	if (artemis_json_scanner_name_is (scanner, "zoneOperationsList"))
-		return named (read_zone_operations_list (scanner, &request->zone_operations_list, error), error,
+		return artemis_codec_name_field (read_zone_operations_list (scanner, &request->zone_operations_list, error), error,
 			      "zoneOperationsList");
 	if (artemis_json_scanner_name_is (scanner, "operationComplete"))
-		return named (artemis_json_scanner_read_bool (scanner, &request->operation_complete, error), error,
+		return artemis_codec_name_field (artemis_json_scanner_read_bool (scanner, &request->operation_complete, error), error,
 			      "operationComplete");
 	if (artemis_json_scanner_name_is (scanner, "complete"))
-		return named (read_tristate (scanner, &request->complete, error), error, "complete");
+		return artemis_codec_name_field (read_tristate (scanner, &request->complete, error), error, "complete");
 	return artemis_json_scanner_skip_value (scanner, error);
 }
 
@@ -444,7 +399,7 @@ artemis_management_codec_decode_request (const char *data, gsize len, GError **e
 		g_set_error_literal (error, ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST, "request is null");
 		return NULL;
 	}
-	while (next_member (scanner, &failed, error)) {
+	while (artemis_codec_next_member (scanner, &failed, error)) {
 		if (!read_request_member (scanner, request, error))
 			return NULL;
 	}

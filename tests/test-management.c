@@ -619,7 +619,7 @@ test_codec_errors (void)
 	assert_decode_error ("{'complete':'maybe'}", "complete: *");
 	assert_decode_error ("{'operationComplete':[]}", "operationComplete: *");
 	assert_decode_error ("{'operatorId':{}}", "operatorId: *");
-	assert_decode_error ("{'token':'a\\u0000b'}", "token: must not contain NUL characters");
+	assert_decode_error ("{'token':'a\\u0000b'}", "token: strings must not contain NUL characters");
 	assert_decode_error ("{'instance':1}", "instance: *");
 	assert_decode_error ("{'regionId':'x'", "*");
 }
