@@ -3,7 +3,7 @@
 
 #include <libsoup/soup.h>
 
-#include "artemis.h"
+#include "artemis-core.h"
 
 G_BEGIN_DECLS
 

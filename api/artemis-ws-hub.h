@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
-#include "artemis.h"
+#include "artemis-core.h"
 #include "artemis-ws-connection.h"
 
 G_BEGIN_DECLS

@@ -3,7 +3,7 @@
 
 #include <gio/gio.h>
 
-#include "artemis.h"
+#include "artemis-core.h"
 
 G_BEGIN_DECLS
 

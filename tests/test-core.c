@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
-#include "artemis.h"
+#include "artemis-core.h"
 
 /* ---- helpers ----------------------------------------------------------- */
 

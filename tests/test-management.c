@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "artemis.h"
+#include "artemis-core.h"
 #include "artemis-filter-management-plugin.h"
 
 /*

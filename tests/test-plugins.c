@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "artemis.h"
+#include "artemis-core.h"
 #include "artemis-dummy-plugin.h"
 #include "artemis-strategy-close-by-visit-plugin.h"
 #include "artemis-strategy-weighted-round-robin-plugin.h"
@@ -837,9 +837,10 @@ struct _TestReplicator {
 G_DEFINE_FINAL_TYPE (TestReplicator, test_replicator, ARTEMIS_TYPE_REPLICATOR)
 
 static void
-test_replicator_replicate (ArtemisReplicator *replicator, GPtrArray *changes)
+test_replicator_replicate (ArtemisReplicator *replicator, ArtemisReplicationAction action, GPtrArray *instances)
 {
-	TEST_REPLICATOR (replicator)->forwarded += changes->len;
+	if (action == ARTEMIS_REPLICATION_HEARTBEAT)
+		TEST_REPLICATOR (replicator)->forwarded += instances->len;
 }
 
 static void
@@ -865,16 +866,14 @@ static void
 test_replicator_defaults (void)
 {
 	g_autoptr (TestReplicator) replicator = g_object_new (TEST_TYPE_REPLICATOR, NULL);
-	g_autoptr (GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) artemis_change_unref);
 	g_autoptr (GPtrArray) renewed = artemis_instance_array_new (1);
 	g_autoptr (GPtrArray) instances = NULL;
 
 	g_ptr_array_add (renewed, new_instance ("svc", "r", "z", NULL, "i"));
-	g_ptr_array_add (changes, artemis_change_new (ARTEMIS_CHANGE_NEW, 1, g_ptr_array_index (renewed, 0)));
-	artemis_replicator_replicate (ARTEMIS_REPLICATOR (replicator), changes);
+	artemis_replicator_replicate (ARTEMIS_REPLICATOR (replicator), ARTEMIS_REPLICATION_HEARTBEAT, renewed);
 	g_assert_cmpuint (replicator->forwarded, ==, 1);
-	/* Optional: without it, nothing happens. */
-	artemis_replicator_replicate_heartbeats (ARTEMIS_REPLICATOR (replicator), renewed);
+	g_assert_cmpstr (artemis_replication_action_to_string (ARTEMIS_REPLICATION_UNREGISTER), ==, "unregister");
+	g_assert_null (artemis_replicator_get_context (ARTEMIS_REPLICATOR (replicator)));
 	/* Without a bootstrap, the node starts empty. */
 	artemis_replicator_bootstrap_async (ARTEMIS_REPLICATOR (replicator), NULL, on_bootstrapped, &instances);
 	while (instances == NULL)

@@ -36,16 +36,19 @@ static gboolean
 artemis_filter_groups_plugin_filter (ArtemisDiscoveryFilter *filter, ArtemisService *service,
 				     const ArtemisDiscoveryConfig *config, GError **error)
 {
-	ArtemisManagement *management = artemis_discovery_filter_get_management (filter);
-	ArtemisGroups *groups;
+	ArtemisFilterContext *context = artemis_discovery_filter_get_context (filter);
+	GPtrArray *logic_instances = artemis_filter_context_dup_logic_instances (context, service->service_id);
+	GPtrArray *route_rules = artemis_filter_context_dup_route_rules (context, service->service_id);
 
-	if (management == NULL)
-		return TRUE;
-	groups = artemis_management_get_groups (management);
-	g_clear_pointer (&service->logic_instances, g_ptr_array_unref);
-	service->logic_instances = artemis_groups_get_logic_instances (groups, service->service_id);
-	g_clear_pointer (&service->route_rules, g_ptr_array_unref);
-	service->route_rules = artemis_groups_get_route_rules (groups, service->service_id);
+	/* NULL: a node without group state, whose services stay as they are. */
+	if (logic_instances != NULL) {
+		g_clear_pointer (&service->logic_instances, g_ptr_array_unref);
+		service->logic_instances = logic_instances;
+	}
+	if (route_rules != NULL) {
+		g_clear_pointer (&service->route_rules, g_ptr_array_unref);
+		service->route_rules = route_rules;
+	}
 	fill_canary (service);
 	return TRUE;
 }

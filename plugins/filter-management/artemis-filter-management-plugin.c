@@ -4,9 +4,9 @@
  * Java's ManagementDiscoveryFilter (spec §7.3): keeps of a service's
  * instances and logical instances only those not down by an instance,
  * server, zone or group operation, as the node's management state says
- * (artemis_management_is_instance_down()). Operation names do not matter,
- * only that one is in force. The state is the node's own, kept current by
- * the storage layer, and each change drops the cached discovery answers:
+ * (artemis_filter_context_is_instance_down()). Operation names do not
+ * matter, only that one is in force. The state is the node's own, kept
+ * current by the node, and each change drops the cached discovery answers:
  * a pull-out shows in the next lookup, not after a refresh period.
  */
 
@@ -20,10 +20,10 @@ G_DEFINE_FINAL_TYPE (ArtemisFilterManagementPlugin, artemis_filter_management_pl
 		     ARTEMIS_TYPE_DISCOVERY_FILTER)
 
 static gboolean
-any_down (ArtemisManagement *management, GPtrArray *list)
+any_down (ArtemisFilterContext *context, GPtrArray *list)
 {
 	for (guint i = 0; i < list->len; i++) {
-		if (artemis_management_is_instance_down (management, g_ptr_array_index (list, i)))
+		if (artemis_filter_context_is_instance_down (context, g_ptr_array_index (list, i)))
 			return TRUE;
 	}
 	return FALSE;
@@ -31,7 +31,7 @@ any_down (ArtemisManagement *management, GPtrArray *list)
 
 /* The instances of *@list not down; a null list becomes empty (spec §7.3). */
 static void
-keep_up (ArtemisManagement *management, GPtrArray **list)
+keep_up (ArtemisFilterContext *context, GPtrArray **list)
 {
 	GPtrArray *kept;
 
@@ -40,13 +40,13 @@ keep_up (ArtemisManagement *management, GPtrArray **list)
 		return;
 	}
 	/* Nearly always nothing is down: the list is kept as it is. */
-	if (management == NULL || !any_down (management, *list))
+	if (!any_down (context, *list))
 		return;
 	kept = artemis_instance_array_new ((*list)->len);
 	for (guint i = 0; i < (*list)->len; i++) {
 		ArtemisInstance *instance = g_ptr_array_index (*list, i);
 
-		if (!artemis_management_is_instance_down (management, instance))
+		if (!artemis_filter_context_is_instance_down (context, instance))
 			g_ptr_array_add (kept, artemis_instance_ref (instance));
 	}
 	g_ptr_array_unref (*list);
@@ -57,10 +57,10 @@ static gboolean
 artemis_filter_management_plugin_filter (ArtemisDiscoveryFilter *filter, ArtemisService *service,
 					 const ArtemisDiscoveryConfig *config, GError **error)
 {
-	ArtemisManagement *management = artemis_discovery_filter_get_management (filter);
+	ArtemisFilterContext *context = artemis_discovery_filter_get_context (filter);
 
-	keep_up (management, &service->instances);
-	keep_up (management, &service->logic_instances);
+	keep_up (context, &service->instances);
+	keep_up (context, &service->logic_instances);
 	return TRUE;
 }
 

@@ -3,7 +3,7 @@
  * libFuzzer target: every decoder of untrusted request bodies, and the
  * encoders on whatever they decode (a decoded value must always encode).
  */
-#include "artemis.h"
+#include "artemis-core.h"
 
 static void
 encode_instances (GPtrArray *instances)

@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+
+#include "artemis-error.h"
+#include "artemis-group-batch.h"
+#include "artemis-record-table.h"
+
+void
+artemis_group_batch_init (ArtemisGroupBatch *batch, ArtemisGroups *groups, const ArtemisOperationContext *context)
+{
+	batch->groups = groups;
+	batch->context = context;
+	batch->now = artemis_registry_now (artemis_groups_get_registry (groups));
+	batch->writes = artemis_storage_write_array_new ();
+}
+
+void
+artemis_group_batch_clear (ArtemisGroupBatch *batch)
+{
+	g_clear_pointer (&batch->writes, g_ptr_array_unref);
+}
+
+GPtrArray *
+artemis_group_batch_steal (ArtemisGroupBatch *batch)
+{
+	return g_steal_pointer (&batch->writes);
+}
+
+/* The last state write of the batch matching @match, or NULL. */
+static const ArtemisStorageWrite *
+last_write (ArtemisGroupBatch *batch, ArtemisStorageKind kind, const char *identity, gint64 id)
+{
+	for (guint i = batch->writes->len; i > 0; i--) {
+		const ArtemisStorageWrite *write = g_ptr_array_index (batch->writes, i - 1);
+		g_autofree char *own = NULL;
+
+		if (write->action == ARTEMIS_STORAGE_APPEND || write->record->kind != kind)
+			continue;
+		if (identity == NULL && write->record->id == id)
+			return write;
+		own = identity != NULL ? artemis_group_row_get_identity (write->record) : NULL;
+		if (own != NULL && g_str_equal (own, identity))
+			return write;
+	}
+	return NULL;
+}
+
+const ArtemisStorageRecord *
+artemis_group_batch_find (ArtemisGroupBatch *batch, const ArtemisStorageRecord *key)
+{
+	g_autofree char *identity = artemis_group_row_get_identity (key);
+	const ArtemisStorageWrite *write = last_write (batch, key->kind, identity, 0);
+
+	if (write != NULL)
+		return write->action == ARTEMIS_STORAGE_PUT ? write->record : NULL;
+	return artemis_groups_find (batch->groups, key);
+}
+
+const ArtemisStorageRecord *
+artemis_group_batch_get (ArtemisGroupBatch *batch, ArtemisStorageKind kind, gint64 id)
+{
+	const ArtemisStorageWrite *write = last_write (batch, kind, NULL, id);
+
+	if (write != NULL)
+		return write->action == ARTEMIS_STORAGE_PUT ? write->record : NULL;
+	return artemis_groups_get (batch->groups, kind, id);
+}
+
+const ArtemisStorageRecord *
+artemis_group_batch_put (ArtemisGroupBatch *batch, ArtemisStorageRecord *record)
+{
+	const ArtemisStorageRecord *old = artemis_group_batch_find (batch, record);
+
+	record->id = old != NULL ? old->id : artemis_groups_allocate_id (batch->groups, record->kind);
+	record->create_time_ms = old != NULL ? old->create_time_ms : batch->now;
+	record->update_time_ms = batch->now;
+	g_ptr_array_add (batch->writes, artemis_storage_write_new (ARTEMIS_STORAGE_PUT, record));
+	return record;
+}
+
+void
+artemis_group_batch_delete (ArtemisGroupBatch *batch, const ArtemisStorageRecord *row)
+{
+	g_ptr_array_add (batch->writes,
+			 artemis_storage_write_new (ARTEMIS_STORAGE_DELETE, artemis_storage_record_copy (row)));
+}
+
+static void
+set_unset_string (ArtemisStorageRecord *record, ArtemisStorageField field, const char *value)
+{
+	if (artemis_storage_kind_has_field (record->kind, field) && !artemis_storage_record_is_set (record, field))
+		artemis_storage_record_set_string (record, field, value);
+}
+
+ArtemisStorageRecord *
+artemis_group_batch_log (ArtemisGroupBatch *batch, ArtemisStorageKind kind, const ArtemisStorageRecord *row)
+{
+	const ArtemisStorageKindInfo *info = artemis_storage_kind_get_info (kind);
+	ArtemisStorageRecord *log = artemis_storage_record_new (kind);
+	const ArtemisOperationContext *context = batch->context;
+
+	for (guint i = 0; row != NULL && i < info->n_fields; i++) {
+		if (artemis_storage_kind_has_field (row->kind, info->fields[i]))
+			artemis_storage_record_copy_field (log, row, info->fields[i]);
+	}
+	set_unset_string (log, ARTEMIS_STORAGE_FIELD_OPERATION, context->operation);
+	set_unset_string (log, ARTEMIS_STORAGE_FIELD_OPERATOR_ID, context->operator_id);
+	set_unset_string (log, ARTEMIS_STORAGE_FIELD_TOKEN, context->token);
+	set_unset_string (log, ARTEMIS_STORAGE_FIELD_EXTENSIONS, context->extensions);
+	set_unset_string (log, ARTEMIS_STORAGE_FIELD_REASON, context->reason);
+	log->create_time_ms = batch->now;
+	log->update_time_ms = batch->now;
+	g_ptr_array_add (batch->writes, artemis_storage_write_new (ARTEMIS_STORAGE_APPEND, log));
+	return log;
+}
+
+void
+artemis_group_log_set_weight (ArtemisStorageRecord *log, const ArtemisStorageRecord *from,
+			      ArtemisStorageField field)
+{
+	if (artemis_storage_record_is_set (from, field))
+		artemis_storage_record_set_int (log, ARTEMIS_STORAGE_FIELD_WEIGHT,
+						artemis_storage_record_get_int (from, field));
+	else
+		artemis_storage_record_unset (log, ARTEMIS_STORAGE_FIELD_WEIGHT);
+}
+
+ArtemisStorageRecord *
+artemis_group_batch_key_of (ArtemisStorageKind kind, const ArtemisStorageRecord *key)
+{
+	const ArtemisStorageKindInfo *info = artemis_storage_kind_get_info (kind);
+	ArtemisStorageRecord *record = artemis_storage_record_new (kind);
+
+	for (guint i = 0; i < info->n_key_fields; i++)
+		artemis_storage_record_copy_field (record, key, info->fields[i]);
+	return record;
+}
+
+void
+artemis_group_batch_trim (ArtemisStorageRecord *record)
+{
+	const ArtemisStorageKindInfo *info = artemis_storage_kind_get_info (record->kind);
+
+	for (guint i = 0; i < info->n_fields; i++) {
+		ArtemisStorageField field = info->fields[i];
+		const char *value = artemis_storage_record_get_string (record, field);
+		g_autofree char *trimmed = NULL;
+
+		if (!artemis_storage_field_is_nocase (field) || value == NULL)
+			continue;
+		trimmed = g_strstrip (g_strdup (value));
+		artemis_storage_record_set_string (record, field, trimmed);
+	}
+}
+
+/* ---- checks ------------------------------------------------------------ */
+
+static void
+set_member_error (GError **error, const char *list, guint index, const char *member, const char *problem)
+{
+	if (list == NULL)
+		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST, "%s %s", member, problem);
+	else if (index == ARTEMIS_GROUP_NO_INDEX)
+		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST, "%s.%s %s", list, member, problem);
+	else if (member == NULL)
+		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST, "%s[%u] %s", list, index, problem);
+	else
+		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST, "%s[%u].%s %s", list, index, member,
+			     problem);
+}
+
+gboolean
+artemis_group_check_present (const ArtemisStorageRecord *record, ArtemisStorageField field, const char *list,
+			     guint index, GError **error)
+{
+	gboolean present = artemis_storage_field_is_integer (field)
+				   ? artemis_storage_record_is_set (record, field)
+				   : !artemis_str_is_blank (artemis_storage_record_get_string (record, field));
+
+	if (!present)
+		set_member_error (error, list, index, artemis_storage_field_get_json_name (field),
+				  artemis_storage_field_is_integer (field) ? "is null" : "is null or empty");
+	return present;
+}
+
+gboolean
+artemis_group_check_fields (const ArtemisStorageRecord *record, const ArtemisStorageField *fields, gsize n_fields,
+			    const char *list, guint index, GError **error)
+{
+	for (gsize i = 0; i < n_fields; i++) {
+		if (!artemis_group_check_present (record, fields[i], list, index, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+artemis_group_check_list (gconstpointer list, guint len, const char *name, GError **error)
+{
+	if (list != NULL && len > 0)
+		return TRUE;
+	set_member_error (error, NULL, 0, name, "is null or empty");
+	return FALSE;
+}
+
+gboolean
+artemis_group_check_element (gconstpointer element, const char *name, guint index, GError **error)
+{
+	if (element != NULL)
+		return TRUE;
+	set_member_error (error, name, index, NULL, "is null");
+	return FALSE;
+}
+
+gboolean
+artemis_group_check_exists (ArtemisGroupBatch *batch, ArtemisStorageKind kind, gint64 id, const char *what,
+			    guint index, const char *member, GError **error)
+{
+	g_autofree char *problem = NULL;
+
+	if (artemis_group_batch_get (batch, kind, id) != NULL)
+		return TRUE;
+	problem = g_strdup_printf ("%" G_GINT64_FORMAT " does not exist", id);
+	set_member_error (error, what, index, member, problem);
+	return FALSE;
+}
+
+GArray *
+artemis_group_check_ids (const ArtemisGroupRequest *request, ArtemisStorageKind kind, const char *name,
+			 GError **error)
+{
+	GArray *ids = request->ids[kind];
+
+	if (!artemis_group_check_list (ids, ids != NULL ? ids->len : 0, name, error))
+		return NULL;
+	for (guint i = 0; i < ids->len; i++) {
+		if (g_array_index (ids, gint64, i) == ARTEMIS_GROUP_REQUEST_NULL_ID) {
+			set_member_error (error, name, i, NULL, "is null");
+			return NULL;
+		}
+	}
+	return ids;
+}
