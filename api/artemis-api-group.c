@@ -116,13 +116,36 @@ reply_error (ArtemisRequest *request, GError *error, const char *failure)
 	g_error_free (error);
 }
 
+/* A group write waiting for its turn. */
+typedef struct {
+	ArtemisGroups *groups;
+	ArtemisGroupRequest *request;
+	ArtemisGroupWriteFunc prepare;
+} GroupWrite;
+
+static void
+group_write_free (GroupWrite *write)
+{
+	g_object_unref (write->groups);
+	artemis_group_request_free (write->request);
+	g_free (write);
+}
+
+static GPtrArray *
+prepare_group_write (gpointer data, GError **error)
+{
+	GroupWrite *write = data;
+
+	return write->prepare (write->groups, write->request, error);
+}
+
 void
 artemis_api_group_write (ArtemisRequest *request, ArtemisApp *app, ArtemisStorageKind kind,
 			 ArtemisGroupWriteFunc prepare, gboolean checks_context, const char *failure)
 {
 	ArtemisGroups *groups = artemis_management_get_groups (app->management);
 	g_autoptr (ArtemisGroupRequest) decoded = NULL;
-	g_autoptr (GPtrArray) writes = NULL;
+	GroupWrite *write;
 	GError *error = NULL;
 
 	decoded = artemis_group_request_decode (request->body, request->body_len, kind, &error);
@@ -140,16 +163,12 @@ artemis_api_group_write (ArtemisRequest *request, ArtemisApp *app, ArtemisStorag
 		reply_error (request, error, failure);
 		return;
 	}
-	writes = prepare (groups, decoded, &error);
-	if (writes == NULL) {
-		reply_error (request, error, failure);
-		return;
-	}
-	if (writes->len == 0) {
-		artemis_api_reply_status_only (request, ARTEMIS_ERROR_CODE_SUCCESS, "");
-		return;
-	}
-	artemis_api_management_commit (request, app, writes, failure, FALSE);
+	write = g_new0 (GroupWrite, 1);
+	write->groups = g_object_ref (groups);
+	write->request = g_steal_pointer (&decoded);
+	write->prepare = prepare;
+	artemis_api_management_submit (request, app->management, prepare_group_write, write,
+				       (GDestroyNotify) group_write_free, failure, FALSE);
 }
 
 /* ---- reads ------------------------------------------------------------- */

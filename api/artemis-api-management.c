@@ -50,24 +50,38 @@ typedef struct {
 	gboolean with_reason;
 } PendingWrite;
 
+/* A refused write answers as a refused request; a failed store as internal-service-error. */
+static void
+write_failure_status (ArtemisJsonWriter *writer, const PendingWrite *pending, ArtemisWriteStage stage,
+		      GError *error)
+{
+	g_autofree char *message = NULL;
+
+	if (stage == ARTEMIS_WRITE_STAGE_PREPARE) {
+		if (pending->failure != NULL)
+			g_prefix_error (&error, "%s ", pending->failure);
+		artemis_api_write_error_status (writer, error);
+		return;
+	}
+	message = g_strconcat (pending->failure, pending->with_reason ? error->message : NULL, NULL);
+	g_warning ("Management write failed: %s", error->message);
+	artemis_codec_write_response_status (writer, "internal-service-error", message);
+}
+
 static void
 on_written (GObject *source, GAsyncResult *result, gpointer user_data)
 {
 	PendingWrite *pending = user_data;
 	ArtemisJsonWriter *writer = artemis_json_writer_new (128);
+	ArtemisWriteStage stage = ARTEMIS_WRITE_STAGE_COMMIT;
 	g_autoptr (GError) error = NULL;
 
 	artemis_json_writer_begin_object (writer);
 	artemis_json_writer_member (writer, "responseStatus");
-	if (artemis_storage_write_finish (ARTEMIS_STORAGE (source), result, &error)) {
+	if (artemis_write_queue_submit_finish (ARTEMIS_WRITE_QUEUE (source), result, &stage, &error))
 		artemis_codec_write_success_status (writer);
-	} else {
-		g_autofree char *message =
-			g_strconcat (pending->failure, pending->with_reason ? error->message : NULL, NULL);
-
-		g_warning ("Management write failed: %s", error->message);
-		artemis_codec_write_response_status (writer, "internal-service-error", message);
-	}
+	else
+		write_failure_status (writer, pending, stage, error);
 	artemis_json_writer_end_object (writer);
 	artemis_deferred_reply_send (pending->reply, writer);
 	g_free (pending->failure);
@@ -75,25 +89,61 @@ on_written (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 void
-artemis_api_management_commit (ArtemisRequest *request, ArtemisApp *app, GPtrArray *writes, const char *failure,
-			       gboolean with_reason)
+artemis_api_management_submit (ArtemisRequest *request, ArtemisManagement *management,
+			       ArtemisWritePrepareFunc prepare, gpointer data, GDestroyNotify destroy,
+			       const char *failure, gboolean with_reason)
 {
 	PendingWrite *pending = g_new0 (PendingWrite, 1);
 
 	pending->reply = artemis_request_defer (request);
 	pending->failure = g_strdup (failure);
 	pending->with_reason = with_reason;
-	artemis_storage_write_async (app->storage, writes, NULL, on_written, pending);
+	artemis_write_queue_submit_async (artemis_management_get_write_queue (management), prepare, data, destroy,
+					  on_written, pending);
+}
+
+/* An operation write waiting for its turn. */
+typedef struct {
+	ArtemisManagement *management;
+	GPtrArray *operations;
+	gboolean complete;
+	char *operator_id;
+	char *token;
+} OperationWrite;
+
+static void
+operation_write_free (OperationWrite *write)
+{
+	g_object_unref (write->management);
+	g_ptr_array_unref (write->operations);
+	g_free (write->operator_id);
+	g_free (write->token);
+	g_free (write);
+}
+
+static GPtrArray *
+prepare_operation_write (gpointer data, GError **error)
+{
+	OperationWrite *write = data;
+
+	return artemis_management_prepare_writes (write->management, write->operations, write->complete,
+						  write->operator_id, write->token);
 }
 
 void
-artemis_api_management_write (ArtemisRequest *request, ArtemisApp *app, GPtrArray *operations, gboolean complete,
-			      const char *operator_id, const char *token, const char *failure, gboolean with_reason)
+artemis_api_management_write (ArtemisRequest *request, ArtemisManagement *management, GPtrArray *operations,
+			      gboolean complete, const char *operator_id, const char *token, const char *failure,
+			      gboolean with_reason)
 {
-	g_autoptr (GPtrArray) writes =
-		artemis_management_prepare_writes (app->management, operations, complete, operator_id, token);
+	OperationWrite *write = g_new0 (OperationWrite, 1);
 
-	artemis_api_management_commit (request, app, writes, failure, with_reason);
+	write->management = g_object_ref (management);
+	write->operations = g_ptr_array_ref (operations);
+	write->complete = complete;
+	write->operator_id = g_strdup (operator_id);
+	write->token = g_strdup (token);
+	artemis_api_management_submit (request, management, prepare_operation_write, write,
+				       (GDestroyNotify) operation_write_free, failure, with_reason);
 }
 
 /* ---- operate-instance, operate-server ---------------------------------- */
@@ -137,7 +187,7 @@ operate (ArtemisRequest *request, ArtemisApp *app, ArtemisOperationTarget target
 	pulled = artemis_operations_new (artemis_operation_key_copy (key));
 	artemis_operations_add (pulled, decoded->operation);
 	g_ptr_array_add (operations, pulled);
-	artemis_api_management_write (request, app, operations, decoded->operation_complete, decoded->operator_id,
+	artemis_api_management_write (request, app->management, operations, decoded->operation_complete, decoded->operator_id,
 				      decoded->token, instance ? "Update instance failed." : "Update server failed.",
 				      FALSE);
 }

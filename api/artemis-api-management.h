@@ -11,18 +11,23 @@ G_BEGIN_DECLS
 ArtemisManagementRequest *artemis_api_management_decode (ArtemisRequest *request);
 /*
  * Pulls out (or, @complete, completes) every operation of @operations
- * (ArtemisOperations, checked) durably, then answers `{"responseStatus":…}`:
- * success, or internal-service-error @failure — followed by the store's
- * message when @with_reason — when the store failed (nothing changed then).
+ * (ArtemisOperations, checked; referenced) through the write queue, then
+ * answers `{"responseStatus":…}`: success once durable and applied, or
+ * internal-service-error @failure — followed by the store's message when
+ * @with_reason — when the store failed (nothing changed then).
  */
-void artemis_api_management_write (ArtemisRequest *request, ArtemisApp *app, GPtrArray *operations,
+void artemis_api_management_write (ArtemisRequest *request, ArtemisManagement *management, GPtrArray *operations,
 				   gboolean complete, const char *operator_id, const char *token, const char *failure,
 				   gboolean with_reason);
 /*
- * Commits @writes (ArtemisStorageWrite) in one transaction, then answers
- * `{"responseStatus":…}` as artemis_api_management_write() does.
+ * Submits a write to the management write queue: when its turn comes,
+ * @prepare(@data) makes the writes of one transaction. Answers
+ * `{"responseStatus":…}`: success once durable and applied; a refusal of
+ * @prepare as its error, prefixed with "@failure "; a store failure as
+ * artemis_api_management_write() does. @destroy frees @data.
  */
-void artemis_api_management_commit (ArtemisRequest *request, ArtemisApp *app, GPtrArray *writes,
+void artemis_api_management_submit (ArtemisRequest *request, ArtemisManagement *management,
+				    ArtemisWritePrepareFunc prepare, gpointer data, GDestroyNotify destroy,
 				    const char *failure, gboolean with_reason);
 /*
  * Answers `{…"responseStatus":<error>…}`: @null_before written as null

@@ -55,7 +55,7 @@ on_operate_zone_operations (ArtemisRequest *request, gpointer user_data)
 		artemis_api_management_reply_error (request, error, NULL, NULL);
 		return;
 	}
-	artemis_api_management_write (request, app, decoded->zone_operations_list, decoded->operation_complete,
+	artemis_api_management_write (request, app->management, decoded->zone_operations_list, decoded->operation_complete,
 				      decoded->operator_id, decoded->token, OPERATE_FAILED, TRUE);
 }
 

@@ -127,8 +127,10 @@ artemis_app_free (ArtemisApp *app)
 	g_clear_object (&app->ws_hub);
 	g_clear_object (&app->server);
 	/* Finishes queued writes and closes the store, even while a reply holds it, before its plugin shuts down. */
-	if (app->storage != NULL)
+	if (app->storage != NULL) {
+		artemis_write_queue_set_store (artemis_management_get_write_queue (app->management), NULL);
 		artemis_storage_close (app->storage);
+	}
 	g_clear_object (&app->storage);
 	g_clear_object (&app->router);
 	g_clear_object (&app->plugins);
@@ -179,11 +181,15 @@ start_storage (ArtemisApp *app, GError **error)
 
 	if (backend == NULL)
 		return FALSE;
-	app->storage = artemis_storage_new (backend, app->management);
+	app->storage = artemis_storage_new (backend, app->management, error);
+	if (app->storage == NULL)
+		return FALSE;
 	if (!artemis_storage_open (app->storage, app->config->data_dir, error)) {
 		g_prefix_error (error, _("Cannot use the management database: "));
 		return FALSE;
 	}
+	artemis_write_queue_set_store (artemis_management_get_write_queue (app->management),
+				       ARTEMIS_STORE (app->storage));
 	artemis_storage_start_polling (app->storage, app->config->storage_poll_interval_ms);
 	return TRUE;
 }

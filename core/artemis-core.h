@@ -25,4 +25,6 @@
 #include "artemis-registry.h"
 #include "artemis-router.h"
 #include "artemis-safe-checker.h"
+#include "artemis-store.h"
 #include "artemis-versioned-cache.h"
+#include "artemis-write-queue.h"

@@ -19,7 +19,10 @@ struct _ArtemisStorage {
 	gboolean poll_in_flight;
 };
 
-G_DEFINE_TYPE (ArtemisStorage, artemis_storage, G_TYPE_OBJECT)
+static void artemis_storage_store_init (ArtemisStoreInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (ArtemisStorage, artemis_storage, G_TYPE_OBJECT,
+			       G_IMPLEMENT_INTERFACE (ARTEMIS_TYPE_STORE, artemis_storage_store_init))
 
 /* Runs on the worker thread and returns @task. */
 typedef void (*JobFunc) (ArtemisStorage *self, GTask *task);
@@ -48,8 +51,14 @@ queue_job (ArtemisStorage *self, JobFunc func, GTask *task)
 
 	job->func = func;
 	job->task = task != NULL ? g_object_ref (task) : NULL;
-	if (!g_thread_pool_push (self->worker, job, &error))
-		g_error ("Cannot queue storage work: %s", error->message);
+	/* The exclusive thread already runs, so this does not fail in practice; if it does, the caller hears. */
+	if (!g_thread_pool_push (self->worker, job, &error)) {
+		g_warning ("Cannot queue storage work: %s", error->message);
+		if (task != NULL)
+			g_task_return_error (task, g_steal_pointer (&error));
+		g_clear_object (&job->task);
+		g_free (job);
+	}
 }
 
 static void
@@ -86,17 +95,18 @@ artemis_storage_init (ArtemisStorage *self)
 }
 
 ArtemisStorage *
-artemis_storage_new (ArtemisStorageBackend *backend, ArtemisManagement *management)
+artemis_storage_new (ArtemisStorageBackend *backend, ArtemisManagement *management, GError **error)
 {
-	ArtemisStorage *self = g_object_new (ARTEMIS_TYPE_STORAGE, NULL);
-	g_autoptr (GError) error = NULL;
+	g_autoptr (ArtemisStorage) self = g_object_new (ARTEMIS_TYPE_STORAGE, NULL);
 
 	self->backend = g_object_ref (backend);
 	self->management = g_object_ref (management);
-	self->worker = g_thread_pool_new (run_job, self, 1, TRUE, &error);
-	if (self->worker == NULL)
-		g_error ("Cannot start the storage thread: %s", error->message);
-	return self;
+	self->worker = g_thread_pool_new (run_job, self, 1, TRUE, error);
+	if (self->worker == NULL) {
+		g_prefix_error (error, _("Cannot start the storage thread: "));
+		return NULL;
+	}
+	return g_steal_pointer (&self);
 }
 
 ArtemisStorageBackend *
@@ -158,6 +168,41 @@ apply_loaded (ArtemisStorage *self, GPtrArray *loaded)
 		if (records != NULL)
 			artemis_management_replace (self->management, kind, records);
 	}
+}
+
+/* Rows other nodes wrote, waiting for their turn in the write queue. */
+typedef struct {
+	ArtemisStorage *storage;
+	GPtrArray *loaded;
+} Reload;
+
+static void
+reload_free (Reload *reload)
+{
+	g_object_unref (reload->storage);
+	g_ptr_array_unref (reload->loaded);
+	g_free (reload);
+}
+
+/* Between two writes, never inside one: a write prepared against the old rows commits and applies first. */
+static void
+apply_reload (gpointer data, gpointer user_data)
+{
+	Reload *reload = data;
+
+	if (!reload->storage->closed)
+		apply_loaded (reload->storage, reload->loaded);
+}
+
+static void
+queue_reload (ArtemisStorage *self, GPtrArray *loaded)
+{
+	Reload *reload = g_new0 (Reload, 1);
+
+	reload->storage = g_object_ref (self);
+	reload->loaded = loaded;
+	artemis_write_queue_run (artemis_management_get_write_queue (self->management), apply_reload, reload,
+				 (GDestroyNotify) reload_free);
 }
 
 /* ---- waiting for the worker (start-up, tests) -------------------------- */
@@ -250,45 +295,35 @@ job_commit (ArtemisStorage *self, GTask *task)
 		g_task_return_boolean (task, TRUE);
 }
 
-/* Main loop, once committed: the state follows the store, then the caller hears of it. */
 static void
-on_committed (GObject *source, GAsyncResult *result, gpointer user_data)
+artemis_storage_commit_async (ArtemisStore *store, GPtrArray *writes, GCancellable *cancellable,
+			      GAsyncReadyCallback callback, gpointer user_data)
 {
-	ArtemisStorage *self = ARTEMIS_STORAGE (source);
-	g_autoptr (GTask) outer = user_data;
+	ArtemisStorage *self = ARTEMIS_STORAGE (store);
+	g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
 	GError *error = NULL;
 
-	if (!g_task_propagate_boolean (G_TASK (result), &error)) {
-		g_task_return_error (outer, error);
-		return;
-	}
-	artemis_management_apply (self->management, g_task_get_task_data (G_TASK (result)));
-	g_task_return_boolean (outer, TRUE);
-}
-
-void
-artemis_storage_write_async (ArtemisStorage *self, GPtrArray *writes, GCancellable *cancellable,
-			     GAsyncReadyCallback callback, gpointer user_data)
-{
-	g_autoptr (GTask) outer = g_task_new (self, cancellable, callback, user_data);
-	g_autoptr (GTask) inner = NULL;
-	GError *error = NULL;
-
-	g_task_set_source_tag (outer, artemis_storage_write_async);
+	g_task_set_source_tag (task, artemis_storage_commit_async);
 	if (!check_usable (self, &error)) {
-		g_task_return_error (outer, error);
+		g_task_return_error (task, error);
 		return;
 	}
-	inner = g_task_new (self, NULL, on_committed, g_object_ref (outer));
-	g_task_set_task_data (inner, g_ptr_array_ref (writes), (GDestroyNotify) g_ptr_array_unref);
-	queue_job (self, job_commit, inner);
+	g_task_set_task_data (task, g_ptr_array_ref (writes), (GDestroyNotify) g_ptr_array_unref);
+	queue_job (self, job_commit, task);
 }
 
-gboolean
-artemis_storage_write_finish (ArtemisStorage *self, GAsyncResult *result, GError **error)
+static gboolean
+artemis_storage_commit_finish (ArtemisStore *store, GAsyncResult *result, GError **error)
 {
-	g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+	g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
 	return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+artemis_storage_store_init (ArtemisStoreInterface *iface)
+{
+	iface->commit_async = artemis_storage_commit_async;
+	iface->commit_finish = artemis_storage_commit_finish;
 }
 
 /* ---- queries ----------------------------------------------------------- */
@@ -385,7 +420,7 @@ on_polled (GObject *source, GAsyncResult *result, gpointer user_data)
 		return;
 	}
 	if (!self->closed)
-		apply_loaded (self, loaded);
+		queue_reload (self, g_steal_pointer (&loaded));
 }
 
 static gboolean

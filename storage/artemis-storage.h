@@ -16,11 +16,13 @@ G_DECLARE_FINAL_TYPE (ArtemisStorage, artemis_storage, ARTEMIS, STORAGE, GObject
  * that no disk or network wait ever blocks the main loop. Calls are queued
  * and run in order, one at a time; results come back on the main loop.
  *
- * It keeps @management a mirror of the store: loaded whole at start-up,
- * then every committed write applied, and for a store shared by several
- * nodes the changes others made, polled.
+ * It is the #ArtemisStore the management write queue commits through, and
+ * keeps @management a mirror of the store: loaded whole at start-up, and
+ * for a store shared by several nodes the changes others made, polled and
+ * reloaded in turn with the writes.
  */
-ArtemisStorage *artemis_storage_new (ArtemisStorageBackend *backend, ArtemisManagement *management);
+ArtemisStorage *artemis_storage_new (ArtemisStorageBackend *backend, ArtemisManagement *management,
+				     GError **error);
 ArtemisStorageBackend *artemis_storage_get_backend (ArtemisStorage *storage);
 
 /*
@@ -30,15 +32,6 @@ ArtemisStorageBackend *artemis_storage_get_backend (ArtemisStorage *storage);
  * without it.
  */
 gboolean artemis_storage_open (ArtemisStorage *storage, const char *data_dir, GError **error);
-
-/*
- * Commits @writes (ArtemisStorageWrite) in one transaction and, once they
- * are durable, applies them to the management state (pushes included);
- * then @callback runs. A failed commit changes nothing.
- */
-void artemis_storage_write_async (ArtemisStorage *storage, GPtrArray *writes, GCancellable *cancellable,
-				  GAsyncReadyCallback callback, gpointer user_data);
-gboolean artemis_storage_write_finish (ArtemisStorage *storage, GAsyncResult *result, GError **error);
 
 /* The rows matching @filter (see ArtemisStorageBackendClass.query), as ArtemisStorageRecord. */
 void artemis_storage_query_async (ArtemisStorage *storage, const ArtemisStorageRecord *filter,

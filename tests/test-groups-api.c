@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
+#include <json-glib/json-glib.h>
+#include <string.h>
+
 #include "artemis-test-utils.h"
 
 /*
@@ -590,6 +593,87 @@ test_discovery (ArtemisTestServer *server, gconstpointer data)
 	assert_lookup (server, SERVICE (I_BOTH, "", ""));
 }
 
+/* Requests sent at once, answered in any order. */
+typedef struct {
+	guint pending;
+	guint failed;
+} Burst;
+
+static void
+on_burst_answer (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	Burst *burst = user_data;
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+	g_autofree char *expected = artemis_test_json (DONE);
+
+	if (body == NULL || g_bytes_get_size (body) != strlen (expected) ||
+	    memcmp (g_bytes_get_data (body, NULL), expected, strlen (expected)) != 0) {
+		g_test_message ("unexpected answer (%s): %.*s", error != NULL ? error->message : "", body != NULL ? (int) g_bytes_get_size (body) : 0,
+				body != NULL ? (const char *) g_bytes_get_data (body, NULL) : "");
+		burst->failed++;
+	}
+	burst->pending--;
+}
+
+static void
+burst_post (SoupSession *session, Burst *burst, guint port, const char *path, const char *body)
+{
+	g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", port, path);
+	g_autofree char *json = artemis_test_json (body);
+	g_autoptr (SoupMessage) msg = soup_message_new ("POST", url);
+	g_autoptr (GBytes) bytes = g_bytes_new (json, strlen (json));
+
+	soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+	burst->pending++;
+	soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, on_burst_answer, burst);
+}
+
+/*
+ * Writes sent at once take their turn one by one, each checked and
+ * numbered against every write before it: the same group inserted by
+ * many requests is one group, new groups get distinct ids, nothing fails.
+ */
+static void
+test_concurrent_writes (ArtemisTestServer *server, gconstpointer data)
+{
+	g_autoptr (SoupSession) session = soup_session_new_with_options ("max-conns", 8, "max-conns-per-host", 8,
+									 NULL);
+	g_autoptr (ArtemisTestResponse) all = NULL;
+	g_autoptr (JsonParser) parser = json_parser_new ();
+	g_autoptr (GHashTable) ids = g_hash_table_new (NULL, NULL);
+	Burst burst = { 0 };
+	JsonArray *groups;
+
+	for (guint i = 0; i < 12; i++) {
+		g_autofree char *other = g_strdup_printf ("{" CTX ",'groups':[" GROUP_IN ("blue") ",{'appId':'1',"
+							  "'name':'g%u','regionId':'SHA','serviceId':'demo.hello',"
+							  "'status':'active','zoneId':'SHA-Z1'}]}",
+							  i);
+
+		burst_post (session, &burst, server->port, G "insert-groups.json", INSERT_GROUPS);
+		burst_post (session, &burst, server->port, G "insert-groups.json", other);
+		burst_post (session, &burst, server->port, G "insert-route-rules.json", INSERT_RULE);
+	}
+	while (burst.pending > 0)
+		g_main_context_iteration (NULL, TRUE);
+	g_assert_cmpuint (burst.failed, ==, 0);
+
+	all = artemis_test_post (server->port, G "get-all-groups.json", "{}");
+	g_assert_true (json_parser_load_from_data (parser, all->text, -1, NULL));
+	groups = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "groups");
+	/* blue, green and g0…g11 */
+	g_assert_cmpuint (json_array_get_length (groups), ==, 14);
+	for (guint i = 0; i < json_array_get_length (groups); i++) {
+		gint64 id = json_object_get_int_member (json_array_get_object_element (groups, i), "groupId");
+
+		g_assert_cmpint (id, >=, 1);
+		g_assert_cmpint (id, <=, 14);
+		g_assert_true (g_hash_table_add (ids, GINT_TO_POINTER (id)));
+	}
+	artemis_test_assert_post (server->port, G "get-all-route-rules.json", "{}", SOUP_STATUS_OK, RULES (AB_RULE));
+}
+
 /* Only POST (spec §3.8). */
 static void
 test_methods (ArtemisTestServer *server, gconstpointer data)
@@ -624,6 +708,7 @@ main (int argc, char **argv)
 	ADD ("canary", test_canary);
 	ADD ("discovery", test_discovery);
 	ADD ("methods", test_methods);
+	ADD ("concurrent-writes", test_concurrent_writes);
 #undef ADD
 
 	return g_test_run ();

@@ -746,9 +746,12 @@ node_open (Node *node, ArtemisStorageBackend *backend)
 {
 	g_autoptr (GError) error = NULL;
 
-	node->storage = artemis_storage_new (backend, node->management);
+	node->storage = artemis_storage_new (backend, node->management, &error);
+	g_assert_no_error (error);
 	g_assert_true (artemis_storage_open (node->storage, node->files.dir, &error));
 	g_assert_no_error (error);
+	artemis_write_queue_set_store (artemis_management_get_write_queue (node->management),
+				       ARTEMIS_STORE (node->storage));
 }
 
 static gboolean
@@ -781,7 +784,7 @@ test_worker_open_fails (Node *node, gconstpointer data)
 	g_assert_true (g_file_set_contents (node->files.path, "not a database, not at all; long enough to be read"
 							       " as a header by SQLite, surely, yes, it is: 100 bytes",
 					    -1, NULL));
-	node->storage = artemis_storage_new (backend, node->management);
+	node->storage = artemis_storage_new (backend, node->management, NULL);
 	g_assert_false (artemis_storage_open (node->storage, node->files.dir, &error));
 	g_assert_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_INTERNAL);
 	g_assert_nonnull (strstr (error->message, "file is not a database"));
@@ -799,8 +802,23 @@ on_written (GObject *source, GAsyncResult *result, gpointer user_data)
 {
 	Result *out = user_data;
 
-	out->ok = artemis_storage_write_finish (ARTEMIS_STORAGE (source), result, &out->error);
+	out->ok = artemis_write_queue_submit_finish (ARTEMIS_WRITE_QUEUE (source), result, NULL, &out->error);
 	out->done = TRUE;
+}
+
+static GPtrArray *
+prepare_given (gpointer writes, GError **error)
+{
+	return g_ptr_array_ref (writes);
+}
+
+/* Commits @writes through the node's write queue. */
+static void
+submit (Node *node, GPtrArray *writes, Result *written)
+{
+	artemis_write_queue_submit_async (artemis_management_get_write_queue (node->management), prepare_given,
+					  g_ptr_array_ref (writes), (GDestroyNotify) g_ptr_array_unref, on_written,
+					  written);
 }
 
 static void
@@ -842,7 +860,7 @@ test_worker_write (Node *node, gconstpointer data)
 
 	node_open (node, backend);
 	writes = pull_out (node, FALSE);
-	artemis_storage_write_async (node->storage, writes, NULL, on_written, &written);
+	submit (node, writes, &written);
 	g_assert_false (written.done);
 	g_assert_false (is_down (node));
 	wait_for (&written);
@@ -870,7 +888,7 @@ test_worker_failure (Node *node, gconstpointer data)
 	node_open (node, ARTEMIS_STORAGE_BACKEND (store));
 	store->fail_commits = TRUE;
 	writes = pull_out (node, FALSE);
-	artemis_storage_write_async (node->storage, writes, NULL, on_written, &written);
+	submit (node, writes, &written);
 	wait_for (&written);
 	g_assert_false (written.ok);
 	g_assert_error (written.error, ARTEMIS_ERROR, ARTEMIS_ERROR_INTERNAL);
@@ -885,7 +903,7 @@ test_worker_failure (Node *node, gconstpointer data)
 	/* Once closed, nothing more reaches the backend. */
 	artemis_storage_close (node->storage);
 	written.done = FALSE;
-	artemis_storage_write_async (node->storage, writes, NULL, on_written, &written);
+	submit (node, writes, &written);
 	wait_for (&written);
 	g_assert_error (written.error, ARTEMIS_ERROR, ARTEMIS_ERROR_UNAVAILABLE);
 	g_assert_cmpstr (written.error->message, ==, "The management store is closed");

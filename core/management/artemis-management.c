@@ -10,6 +10,7 @@ struct _ArtemisManagement {
 	ArtemisRegistry *registry;
 	GHashTable *tables[ARTEMIS_N_OPERATION_TARGETS]; /* identity → ArtemisOperations */
 	ArtemisGroups *groups;
+	ArtemisWriteQueue *write_queue;
 };
 
 G_DEFINE_TYPE (ArtemisManagement, artemis_management, G_TYPE_OBJECT)
@@ -32,6 +33,7 @@ artemis_management_dispose (GObject *object)
 {
 	ArtemisManagement *self = ARTEMIS_MANAGEMENT (object);
 
+	g_clear_object (&self->write_queue);
 	g_clear_object (&self->groups);
 	g_clear_object (&self->registry);
 	G_OBJECT_CLASS (artemis_management_parent_class)->dispose (object);
@@ -67,6 +69,12 @@ artemis_management_init (ArtemisManagement *self)
 		self->tables[i] = table_new ();
 }
 
+static void
+apply_committed (GPtrArray *writes, gpointer user_data)
+{
+	artemis_management_apply (user_data, writes);
+}
+
 ArtemisManagement *
 artemis_management_new (ArtemisRegistry *registry)
 {
@@ -74,6 +82,7 @@ artemis_management_new (ArtemisRegistry *registry)
 
 	self->registry = g_object_ref (registry);
 	self->groups = artemis_groups_new (registry);
+	self->write_queue = artemis_write_queue_new (apply_committed, self);
 	return self;
 }
 
@@ -88,6 +97,13 @@ artemis_management_get_groups (ArtemisManagement *self)
 {
 	g_return_val_if_fail (ARTEMIS_IS_MANAGEMENT (self), NULL);
 	return self->groups;
+}
+
+ArtemisWriteQueue *
+artemis_management_get_write_queue (ArtemisManagement *self)
+{
+	g_return_val_if_fail (ARTEMIS_IS_MANAGEMENT (self), NULL);
+	return self->write_queue;
 }
 
 /* ---- kinds ------------------------------------------------------------- */

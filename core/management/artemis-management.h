@@ -8,6 +8,7 @@
 #include "artemis-operation.h"
 #include "artemis-registry.h"
 #include "artemis-storage-record.h"
+#include "artemis-write-queue.h"
 
 G_BEGIN_DECLS
 
@@ -32,6 +33,12 @@ ArtemisManagement *artemis_management_new (ArtemisRegistry *registry);
 ArtemisRegistry *artemis_management_get_registry (ArtemisManagement *management);
 /* The group and route-rule state (spec §9.3–§9.9); owned by @management. */
 ArtemisGroups *artemis_management_get_groups (ArtemisManagement *management);
+/*
+ * The one path of every write to this state: submit a prepare function;
+ * the queue commits through the store set on it and applies here
+ * (artemis_management_apply()), one request at a time.
+ */
+ArtemisWriteQueue *artemis_management_get_write_queue (ArtemisManagement *management);
 
 /* ---- reads ------------------------------------------------------------- */
 
@@ -67,8 +74,7 @@ gboolean artemis_management_check_writable (ArtemisManagement *management, GErro
  * operation of @operations (ArtemisOperations, checked by the caller)
  * writes, in one transaction: per operation the state row (put or delete)
  * and its audit log row, with @operator_id and @token. Values are trimmed.
- * Returns ArtemisStorageWrite: hand them to the store, then to
- * artemis_management_apply() once committed.
+ * Returns ArtemisStorageWrite: prepare them in the write queue's turn.
  */
 GPtrArray *artemis_management_prepare_writes (ArtemisManagement *management, GPtrArray *operations,
 					      gboolean complete, const char *operator_id, const char *token);
