@@ -47,3 +47,11 @@ artemis_api_reply_status_only (ArtemisRequest *request, const char *error_code, 
 	artemis_json_writer_end_object (writer);
 	artemis_request_reply_writer (request, writer);
 }
+
+void
+artemis_api_own (ArtemisServer *server, gpointer data, GDestroyNotify destroy)
+{
+	g_autofree char *key = g_strdup_printf ("artemis-owned-%p", data);
+
+	g_object_set_data_full (G_OBJECT (server), key, data, destroy);
+}

@@ -19,4 +19,7 @@ void artemis_api_reply_bad_body (ArtemisRequest *request, const GError *error);
 /* Answers `{"responseStatus":OK}` plus nothing else. */
 void artemis_api_reply_status_only (ArtemisRequest *request, const char *error_code, const char *message);
 
+/* Keeps @data (handler data shared by an area's routes) until @server is finalized, then @destroy frees it. */
+void artemis_api_own (ArtemisServer *server, gpointer data, GDestroyNotify destroy);
+
 G_END_DECLS

@@ -2,7 +2,13 @@
 #include "config.h"
 
 #include "artemis-api-common.h"
-#include "artemis-app.h"
+#include "artemis-api.h"
+
+/* What the handlers of this area use of the node. */
+typedef struct {
+	ArtemisDiscovery *discovery;
+	ArtemisVersionedCache *versioned_cache;
+} DiscoveryApi;
 
 /* `{"instances":null,…,"serviceId":…}`: the shape of a service that cannot be served. */
 static void
@@ -82,7 +88,7 @@ reply_lookup_failure (ArtemisRequest *request)
 static void
 on_lookup (ArtemisRequest *request, gpointer user_data)
 {
-	ArtemisApp *app = user_data;
+	DiscoveryApi *api = user_data;
 	g_autoptr (ArtemisLookupRequest) lookup = NULL;
 	g_autoptr (GError) error = NULL;
 	ArtemisJsonWriter *writer;
@@ -98,8 +104,8 @@ on_lookup (ArtemisRequest *request, gpointer user_data)
 		return;
 	}
 	/* Not ready or wrong zone: still success, with all-null entries (spec §14.2 #3). */
-	can_serve = artemis_discovery_check_caller (app->discovery, lookup->region_id, lookup->zone_id, NULL);
-	if (can_serve && reply_cached_lookup (request, app->discovery, lookup->configs))
+	can_serve = artemis_discovery_check_caller (api->discovery, lookup->region_id, lookup->zone_id, NULL);
+	if (can_serve && reply_cached_lookup (request, api->discovery, lookup->configs))
 		return;
 
 	writer = artemis_json_writer_new (4096);
@@ -112,7 +118,7 @@ on_lookup (ArtemisRequest *request, gpointer user_data)
 		ArtemisDiscoveryConfig *config = g_ptr_array_index (lookup->configs, i);
 
 		if (can_serve)
-			write_lookup_entry (writer, app->discovery, config);
+			write_lookup_entry (writer, api->discovery, config);
 		else
 			write_null_service (writer, config->service_id);
 	}
@@ -122,7 +128,7 @@ on_lookup (ArtemisRequest *request, gpointer user_data)
 }
 
 static void
-reply_service (ArtemisRequest *request, ArtemisApp *app, const ArtemisDiscoveryConfig *config,
+reply_service (ArtemisRequest *request, DiscoveryApi *api, const ArtemisDiscoveryConfig *config,
 	       const char *region_id, const char *zone_id)
 {
 	ArtemisJsonWriter *writer = artemis_json_writer_new (4096);
@@ -135,13 +141,13 @@ reply_service (ArtemisRequest *request, ArtemisApp *app, const ArtemisDiscoveryC
 		artemis_codec_write_response_status (writer, "bad-request",
 						     "Request is null or request.discoveryConfig is null.");
 		artemis_json_writer_member_null (writer, "service");
-	} else if (!artemis_discovery_check_caller (app->discovery, region_id, zone_id, &error)) {
+	} else if (!artemis_discovery_check_caller (api->discovery, region_id, zone_id, &error)) {
 		artemis_api_write_error_status (writer, error);
 		artemis_json_writer_member_null (writer, "service");
 	} else {
 		artemis_codec_write_success_status (writer);
 		artemis_json_writer_member (writer, "service");
-		json = artemis_discovery_get_service_json (app->discovery, config);
+		json = artemis_discovery_get_service_json (api->discovery, config);
 		if (json != NULL)
 			artemis_json_writer_raw (writer, g_bytes_get_data (json, NULL), g_bytes_get_size (json));
 		else
@@ -183,7 +189,7 @@ on_service (ArtemisRequest *request, gpointer user_data)
 static void
 on_services (ArtemisRequest *request, gpointer user_data)
 {
-	ArtemisApp *app = user_data;
+	DiscoveryApi *api = user_data;
 	ArtemisJsonWriter *writer = artemis_json_writer_new (16384);
 	g_autoptr (GError) error = NULL;
 	g_autoptr (GPtrArray) services = NULL;
@@ -201,11 +207,11 @@ on_services (ArtemisRequest *request, gpointer user_data)
 	}
 	artemis_json_writer_begin_object (writer);
 	artemis_json_writer_member (writer, "responseStatus");
-	if (!artemis_discovery_check_ready (app->discovery, &error)) {
+	if (!artemis_discovery_check_ready (api->discovery, &error)) {
 		artemis_api_write_error_status (writer, error);
 		artemis_json_writer_member_null (writer, "services");
 	} else {
-		services = artemis_versioned_cache_get_services (app->versioned_cache, &version);
+		services = artemis_versioned_cache_get_services (api->versioned_cache, &version);
 		artemis_codec_write_success_status (writer);
 		artemis_json_writer_member (writer, "services");
 		artemis_json_writer_begin_array (writer);
@@ -237,7 +243,7 @@ write_delta (ArtemisJsonWriter *writer, GPtrArray *delta)
 static void
 on_services_delta (ArtemisRequest *request, gpointer user_data)
 {
-	ArtemisApp *app = user_data;
+	DiscoveryApi *api = user_data;
 	g_autoptr (ArtemisSimpleRequest) decoded = NULL;
 	g_autoptr (GError) error = NULL;
 	g_autoptr (GPtrArray) delta = NULL;
@@ -249,8 +255,8 @@ on_services_delta (ArtemisRequest *request, gpointer user_data)
 		artemis_api_reply_bad_body (request, error);
 		return;
 	}
-	if (artemis_discovery_check_ready (app->discovery, &error))
-		delta = artemis_versioned_cache_get_delta (app->versioned_cache, decoded->version, &new_version);
+	if (artemis_discovery_check_ready (api->discovery, &error))
+		delta = artemis_versioned_cache_get_delta (api->versioned_cache, decoded->version, &new_version);
 
 	writer = artemis_json_writer_new (4096);
 	artemis_json_writer_begin_object (writer);
@@ -272,15 +278,18 @@ on_services_delta (ArtemisRequest *request, gpointer user_data)
 }
 
 void
-artemis_api_discovery_add_routes (ArtemisApp *app)
+artemis_api_discovery_add_routes (ArtemisServer *server, ArtemisDiscovery *discovery, ArtemisVersionedCache *versioned_cache)
 {
-	ArtemisServer *server = app->server;
+	DiscoveryApi *api = g_new0 (DiscoveryApi, 1);
 
-	artemis_server_add_route (server, "/api/discovery/lookup.json", ARTEMIS_METHOD_POST, on_lookup, app);
+	api->discovery = discovery;
+	api->versioned_cache = versioned_cache;
+	artemis_api_own (server, api, g_free);
+	artemis_server_add_route (server, "/api/discovery/lookup.json", ARTEMIS_METHOD_POST, on_lookup, api);
 	artemis_server_add_route (server, "/api/discovery/service.json", ARTEMIS_METHOD_POST | ARTEMIS_METHOD_GET,
-				  on_service, app);
+				  on_service, api);
 	artemis_server_add_route (server, "/api/discovery/services.json", ARTEMIS_METHOD_POST | ARTEMIS_METHOD_GET,
-				  on_services, app);
+				  on_services, api);
 	artemis_server_add_route (server, "/api/discovery/services-delta.json", ARTEMIS_METHOD_POST,
-				  on_services_delta, app);
+				  on_services_delta, api);
 }

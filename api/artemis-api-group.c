@@ -140,10 +140,10 @@ prepare_group_write (gpointer data, GError **error)
 }
 
 void
-artemis_api_group_write (ArtemisRequest *request, ArtemisApp *app, ArtemisStorageKind kind,
+artemis_api_group_write (ArtemisRequest *request, ArtemisManagement *management, ArtemisStorageKind kind,
 			 ArtemisGroupWriteFunc prepare, gboolean checks_context, const char *failure)
 {
-	ArtemisGroups *groups = artemis_management_get_groups (app->management);
+	ArtemisGroups *groups = artemis_management_get_groups (management);
 	g_autoptr (ArtemisGroupRequest) decoded = NULL;
 	GroupWrite *write;
 	GError *error = NULL;
@@ -155,7 +155,7 @@ artemis_api_group_write (ArtemisRequest *request, ArtemisApp *app, ArtemisStorag
 		return;
 	}
 	/* The node first, as Java checks it. */
-	if (!artemis_management_check_writable (app->management, &error)) {
+	if (!artemis_management_check_writable (management, &error)) {
 		reply_error (request, error, NULL);
 		return;
 	}
@@ -167,7 +167,7 @@ artemis_api_group_write (ArtemisRequest *request, ArtemisApp *app, ArtemisStorag
 	write->groups = g_object_ref (groups);
 	write->request = g_steal_pointer (&decoded);
 	write->prepare = prepare;
-	artemis_api_management_submit (request, app->management, prepare_group_write, write,
+	artemis_api_management_submit (request, management, prepare_group_write, write,
 				       (GDestroyNotify) group_write_free, failure, FALSE);
 }
 
@@ -217,7 +217,7 @@ write_payload (ArtemisJsonWriter *writer, ArtemisGroups *groups, const GroupEndp
 }
 
 static void
-read_rows (ArtemisRequest *request, ArtemisApp *app, const GroupEndpoint *endpoint)
+read_rows (ArtemisRequest *request, ArtemisManagement *management, const GroupEndpoint *endpoint)
 {
 	g_autoptr (ArtemisGroupRequest) decoded = NULL;
 	g_autoptr (GError) error = NULL;
@@ -236,7 +236,7 @@ read_rows (ArtemisRequest *request, ArtemisApp *app, const GroupEndpoint *endpoi
 		artemis_codec_write_success_status (writer);
 	}
 	artemis_json_writer_member (writer, endpoint->payload);
-	write_payload (writer, artemis_management_get_groups (app->management), endpoint, decoded->filter);
+	write_payload (writer, artemis_management_get_groups (management), endpoint, decoded->filter);
 	if (payload_first) {
 		artemis_json_writer_member (writer, "responseStatus");
 		artemis_codec_write_success_status (writer);
@@ -248,7 +248,7 @@ read_rows (ArtemisRequest *request, ArtemisApp *app, const GroupEndpoint *endpoi
 /* ---- routes ------------------------------------------------------------ */
 
 typedef struct {
-	ArtemisApp *app;
+	ArtemisManagement *management;
 	const GroupEndpoint *endpoint;
 } Binding;
 
@@ -259,14 +259,14 @@ on_group_request (ArtemisRequest *request, gpointer user_data)
 	const GroupEndpoint *endpoint = binding->endpoint;
 
 	if (endpoint->write != NULL)
-		artemis_api_group_write (request, binding->app, endpoint->kind, endpoint->write,
+		artemis_api_group_write (request, binding->management, endpoint->kind, endpoint->write,
 					 endpoint->checks_context, endpoint->failure);
 	else
-		read_rows (request, binding->app, endpoint);
+		read_rows (request, binding->management, endpoint);
 }
 
 void
-artemis_api_group_add_routes (ArtemisApp *app)
+artemis_api_group_add_routes (ArtemisServer *server, ArtemisManagement *management)
 {
 	GArray *bindings = g_array_sized_new (FALSE, FALSE, sizeof (Binding), G_N_ELEMENTS (endpoints));
 
@@ -275,11 +275,10 @@ artemis_api_group_add_routes (ArtemisApp *app)
 		Binding *binding = &g_array_index (bindings, Binding, i);
 		g_autofree char *path = g_strconcat (PREFIX, endpoints[i].name, NULL);
 
-		binding->app = app;
+		binding->management = management;
 		binding->endpoint = &endpoints[i];
-		artemis_server_add_route (app->server, path, ARTEMIS_METHOD_POST, on_group_request, binding);
+		artemis_server_add_route (server, path, ARTEMIS_METHOD_POST, on_group_request, binding);
 	}
 	/* The handlers' data lives as long as the server that calls them. */
-	g_object_set_data_full (G_OBJECT (app->server), "artemis-group-bindings", bindings,
-				(GDestroyNotify) g_array_unref);
+	artemis_api_own (server, bindings, (GDestroyNotify) g_array_unref);
 }

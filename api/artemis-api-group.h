@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
-#include "artemis-app.h"
+#include "artemis-api.h"
 
 G_BEGIN_DECLS
 
@@ -16,7 +16,7 @@ G_BEGIN_DECLS
  * store: internal-service-error @failure). @kind is the row kind of the
  * request's top-level members.
  */
-void artemis_api_group_write (ArtemisRequest *request, ArtemisApp *app, ArtemisStorageKind kind,
+void artemis_api_group_write (ArtemisRequest *request, ArtemisManagement *management, ArtemisStorageKind kind,
 			      ArtemisGroupWriteFunc prepare, gboolean checks_context, const char *failure);
 
 /*

@@ -87,7 +87,7 @@ on_rows (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
-get_logs (ArtemisRequest *request, ArtemisApp *app, ArtemisStorageKind kind)
+get_logs (ArtemisRequest *request, ArtemisStorage *storage, ArtemisStorageKind kind)
 {
 	g_autoptr (ArtemisManagementRequest) decoded = artemis_api_management_decode (request);
 	g_autoptr (ArtemisStorageRecord) filter = NULL;
@@ -95,7 +95,7 @@ get_logs (ArtemisRequest *request, ArtemisApp *app, ArtemisStorageKind kind)
 	if (decoded == NULL)
 		return;
 	filter = build_filter (decoded, kind);
-	artemis_storage_query_async (app->storage, filter, NULL, on_rows, artemis_request_defer (request));
+	artemis_storage_query_async (storage, filter, NULL, on_rows, artemis_request_defer (request));
 }
 
 /* ---- the group logs ----------------------------------------------------- */
@@ -132,7 +132,7 @@ static const GroupLog service_instance_logs = {
 };
 
 static void
-get_group_logs (ArtemisRequest *request, ArtemisApp *app, const GroupLog *log)
+get_group_logs (ArtemisRequest *request, ArtemisStorage *storage, const GroupLog *log)
 {
 	g_autoptr (GError) error = NULL;
 	g_autoptr (ArtemisStorageRecord) decoded =
@@ -144,7 +144,7 @@ get_group_logs (ArtemisRequest *request, ArtemisApp *app, const GroupLog *log)
 		return;
 	}
 	filter = artemis_api_group_filter (decoded, log->filters, log->n_filters);
-	artemis_storage_query_async (app->storage, filter, NULL, on_rows, artemis_request_defer (request));
+	artemis_storage_query_async (storage, filter, NULL, on_rows, artemis_request_defer (request));
 }
 
 #define GROUP_LOG_HANDLER(name)                                              \
@@ -181,25 +181,23 @@ on_zone_operation_logs (ArtemisRequest *request, gpointer user_data)
 }
 
 void
-artemis_api_log_add_routes (ArtemisApp *app)
+artemis_api_log_add_routes (ArtemisServer *server, ArtemisStorage *storage)
 {
-	ArtemisServer *server = app->server;
-
 	artemis_server_add_route (server, PREFIX "instance-operation-logs.json", ARTEMIS_METHOD_POST,
-				  on_instance_operation_logs, app);
+				  on_instance_operation_logs, storage);
 	artemis_server_add_route (server, PREFIX "server-operation-logs.json", ARTEMIS_METHOD_POST,
-				  on_server_operation_logs, app);
+				  on_server_operation_logs, storage);
 	artemis_server_add_route (server, PREFIX "zone-operation-logs.json", ARTEMIS_METHOD_POST,
-				  on_zone_operation_logs, app);
+				  on_zone_operation_logs, storage);
 	artemis_server_add_route (server, PREFIX "group-operation-logs.json", ARTEMIS_METHOD_POST,
-				  on_group_operation_logs, app);
-	artemis_server_add_route (server, PREFIX "group-logs.json", ARTEMIS_METHOD_POST, on_group_logs, app);
+				  on_group_operation_logs, storage);
+	artemis_server_add_route (server, PREFIX "group-logs.json", ARTEMIS_METHOD_POST, on_group_logs, storage);
 	artemis_server_add_route (server, PREFIX "route-rule-logs.json", ARTEMIS_METHOD_POST, on_route_rule_logs,
-				  app);
+				  storage);
 	artemis_server_add_route (server, PREFIX "route-rule-group-logs.json", ARTEMIS_METHOD_POST,
-				  on_route_rule_group_logs, app);
+				  on_route_rule_group_logs, storage);
 	artemis_server_add_route (server, PREFIX "group-instance-logs.json", ARTEMIS_METHOD_POST,
-				  on_group_instance_logs, app);
+				  on_group_instance_logs, storage);
 	artemis_server_add_route (server, PREFIX "service-instance-logs.json", ARTEMIS_METHOD_POST,
-				  on_service_instance_logs, app);
+				  on_service_instance_logs, storage);
 }

@@ -5,6 +5,12 @@
 #include "artemis-api-deferred.h"
 #include "artemis-api-management.h"
 
+/* What the handlers of this area use of the node. */
+typedef struct {
+	ArtemisManagement *management;
+	ArtemisDiscovery *discovery;
+} ManagementApi;
+
 /*
  * /api/management/ (spec §3.6): instance and server operations, the down
  * checks, and the management view. Writes answer once durable, without
@@ -166,7 +172,7 @@ check_operate (const ArtemisManagementRequest *decoded, const ArtemisOperationKe
 }
 
 static void
-operate (ArtemisRequest *request, ArtemisApp *app, ArtemisOperationTarget target)
+operate (ArtemisRequest *request, ManagementApi *api, ArtemisOperationTarget target)
 {
 	gboolean instance = target == ARTEMIS_OPERATION_TARGET_INSTANCE;
 	g_autoptr (ArtemisManagementRequest) decoded = artemis_api_management_decode (request);
@@ -178,7 +184,7 @@ operate (ArtemisRequest *request, ArtemisApp *app, ArtemisOperationTarget target
 	if (decoded == NULL)
 		return;
 	key = instance ? decoded->instance_key : decoded->server_key;
-	if (!artemis_management_check_writable (app->management, &error) ||
+	if (!artemis_management_check_writable (api->management, &error) ||
 	    !check_operate (decoded, key, instance ? "instanceKey" : "serverKey", &error)) {
 		artemis_api_management_reply_error (request, error, NULL, NULL);
 		return;
@@ -187,7 +193,7 @@ operate (ArtemisRequest *request, ArtemisApp *app, ArtemisOperationTarget target
 	pulled = artemis_operations_new (artemis_operation_key_copy (key));
 	artemis_operations_add (pulled, decoded->operation);
 	g_ptr_array_add (operations, pulled);
-	artemis_api_management_write (request, app->management, operations, decoded->operation_complete, decoded->operator_id,
+	artemis_api_management_write (request, api->management, operations, decoded->operation_complete, decoded->operator_id,
 				      decoded->token, instance ? "Update instance failed." : "Update server failed.",
 				      FALSE);
 }
@@ -221,7 +227,7 @@ artemis_api_management_reply_operations (ArtemisRequest *request, const ArtemisO
 }
 
 static void
-get_operations (ArtemisRequest *request, ArtemisApp *app, ArtemisOperationTarget target)
+get_operations (ArtemisRequest *request, ManagementApi *api, ArtemisOperationTarget target)
 {
 	gboolean instance = target == ARTEMIS_OPERATION_TARGET_INSTANCE;
 	g_autoptr (ArtemisManagementRequest) decoded = artemis_api_management_decode (request);
@@ -237,7 +243,7 @@ get_operations (ArtemisRequest *request, ArtemisApp *app, ArtemisOperationTarget
 		artemis_api_management_reply_error (request, error, "operations", NULL);
 		return;
 	}
-	artemis_api_management_reply_operations (request, artemis_management_lookup (app->management, key));
+	artemis_api_management_reply_operations (request, artemis_management_lookup (api->management, key));
 }
 
 static void
@@ -255,7 +261,7 @@ on_server_operations (ArtemisRequest *request, gpointer user_data)
 /* ---- all-instance-operations, all-server-operations -------------------- */
 
 static void
-get_all_operations (ArtemisRequest *request, ArtemisApp *app, ArtemisOperationTarget target)
+get_all_operations (ArtemisRequest *request, ManagementApi *api, ArtemisOperationTarget target)
 {
 	g_autoptr (ArtemisManagementRequest) decoded = NULL;
 	g_autoptr (GPtrArray) list = NULL;
@@ -270,7 +276,7 @@ get_all_operations (ArtemisRequest *request, ArtemisApp *app, ArtemisOperationTa
 	} else {
 		region_id = artemis_request_get_query (request, "regionId");
 	}
-	list = artemis_management_list (app->management, target, region_id);
+	list = artemis_management_list (api->management, target, region_id);
 	writer = artemis_json_writer_new (1024);
 	artemis_json_writer_begin_object (writer);
 	artemis_json_writer_member (writer, target == ARTEMIS_OPERATION_TARGET_INSTANCE ? "allInstanceOperations"
@@ -315,7 +321,7 @@ artemis_api_management_reply_down (ArtemisRequest *request, gboolean down, const
 static void
 on_instance_down (ArtemisRequest *request, gpointer user_data)
 {
-	ArtemisApp *app = user_data;
+	ManagementApi *api = user_data;
 	g_autoptr (ArtemisManagementRequest) decoded = artemis_api_management_decode (request);
 	g_autoptr (GError) error = NULL;
 
@@ -327,13 +333,13 @@ on_instance_down (ArtemisRequest *request, gpointer user_data)
 		return;
 	}
 	artemis_api_management_reply_down (
-		request, artemis_management_is_instance_down (app->management, decoded->instance), NULL);
+		request, artemis_management_is_instance_down (api->management, decoded->instance), NULL);
 }
 
 static void
 on_server_down (ArtemisRequest *request, gpointer user_data)
 {
-	ArtemisApp *app = user_data;
+	ManagementApi *api = user_data;
 	g_autoptr (ArtemisManagementRequest) decoded = artemis_api_management_decode (request);
 	g_autoptr (GError) error = NULL;
 
@@ -345,7 +351,7 @@ on_server_down (ArtemisRequest *request, gpointer user_data)
 		artemis_api_management_reply_down (request, FALSE, error);
 		return;
 	}
-	artemis_api_management_reply_down (request, artemis_management_is_down (app->management, decoded->server_key),
+	artemis_api_management_reply_down (request, artemis_management_is_down (api->management, decoded->server_key),
 					   NULL);
 }
 
@@ -364,7 +370,7 @@ write_services (ArtemisJsonWriter *writer, GPtrArray *services)
 static void
 on_services (ArtemisRequest *request, gpointer user_data)
 {
-	ArtemisApp *app = user_data;
+	ManagementApi *api = user_data;
 	g_autoptr (GPtrArray) services = NULL;
 	ArtemisJsonWriter *writer;
 
@@ -374,14 +380,14 @@ on_services (ArtemisRequest *request, gpointer user_data)
 		if (decoded == NULL)
 			return;
 	}
-	services = artemis_management_view_get_services (app->management, app->discovery, NULL);
+	services = artemis_management_view_get_services (api->management, api->discovery, NULL);
 	writer = artemis_json_writer_new (16384);
 	artemis_json_writer_begin_object (writer);
 	artemis_json_writer_member (writer, "responseStatus");
 	artemis_codec_write_success_status (writer);
 	artemis_json_writer_member (writer, "services");
 	write_services (writer, services);
-	artemis_json_writer_member_int (writer, "version", artemis_registry_now (app->registry));
+	artemis_json_writer_member_int (writer, "version", artemis_registry_now (artemis_management_get_registry (api->management)));
 	artemis_json_writer_end_object (writer);
 	artemis_request_reply_writer (request, writer);
 }
@@ -389,7 +395,7 @@ on_services (ArtemisRequest *request, gpointer user_data)
 static void
 on_service (ArtemisRequest *request, gpointer user_data)
 {
-	ArtemisApp *app = user_data;
+	ManagementApi *api = user_data;
 	g_autoptr (ArtemisManagementRequest) decoded = artemis_api_management_decode (request);
 	g_autoptr (GPtrArray) services = NULL;
 	g_autoptr (GPtrArray) groups = NULL;
@@ -405,8 +411,8 @@ on_service (ArtemisRequest *request, gpointer user_data)
 		artemis_api_management_reply_error (request, error, "groups", "service");
 		return;
 	}
-	services = artemis_management_view_get_services (app->management, app->discovery, decoded->service_id);
-	groups = artemis_groups_get_service_groups (artemis_management_get_groups (app->management),
+	services = artemis_management_view_get_services (api->management, api->discovery, decoded->service_id);
+	groups = artemis_groups_get_service_groups (artemis_management_get_groups (api->management),
 						    decoded->service_id);
 	writer = artemis_json_writer_new (4096);
 	artemis_json_writer_begin_object (writer);
@@ -421,23 +427,27 @@ on_service (ArtemisRequest *request, gpointer user_data)
 }
 
 void
-artemis_api_management_add_routes (ArtemisApp *app)
+artemis_api_management_add_routes (ArtemisServer *server, ArtemisManagement *management,
+				   ArtemisDiscovery *discovery)
 {
-	ArtemisServer *server = app->server;
 	const ArtemisMethods both = ARTEMIS_METHOD_POST | ARTEMIS_METHOD_GET;
+	ManagementApi *api = g_new0 (ManagementApi, 1);
 
+	api->management = management;
+	api->discovery = discovery;
+	artemis_api_own (server, api, g_free);
 	artemis_server_add_route (server, PREFIX "operate-instance.json", ARTEMIS_METHOD_POST, on_operate_instance,
-				  app);
-	artemis_server_add_route (server, PREFIX "operate-server.json", ARTEMIS_METHOD_POST, on_operate_server, app);
+				  api);
+	artemis_server_add_route (server, PREFIX "operate-server.json", ARTEMIS_METHOD_POST, on_operate_server, api);
 	artemis_server_add_route (server, PREFIX "instance-operations.json", ARTEMIS_METHOD_POST,
-				  on_instance_operations, app);
+				  on_instance_operations, api);
 	artemis_server_add_route (server, PREFIX "server-operations.json", ARTEMIS_METHOD_POST, on_server_operations,
-				  app);
+				  api);
 	artemis_server_add_route (server, PREFIX "all-instance-operations.json", both, on_all_instance_operations,
-				  app);
-	artemis_server_add_route (server, PREFIX "all-server-operations.json", both, on_all_server_operations, app);
-	artemis_server_add_route (server, PREFIX "instance-down.json", ARTEMIS_METHOD_POST, on_instance_down, app);
-	artemis_server_add_route (server, PREFIX "server-down.json", ARTEMIS_METHOD_POST, on_server_down, app);
-	artemis_server_add_route (server, PREFIX "services.json", both, on_services, app);
-	artemis_server_add_route (server, PREFIX "service.json", ARTEMIS_METHOD_POST, on_service, app);
+				  api);
+	artemis_server_add_route (server, PREFIX "all-server-operations.json", both, on_all_server_operations, api);
+	artemis_server_add_route (server, PREFIX "instance-down.json", ARTEMIS_METHOD_POST, on_instance_down, api);
+	artemis_server_add_route (server, PREFIX "server-down.json", ARTEMIS_METHOD_POST, on_server_down, api);
+	artemis_server_add_route (server, PREFIX "services.json", both, on_services, api);
+	artemis_server_add_route (server, PREFIX "service.json", ARTEMIS_METHOD_POST, on_service, api);
 }

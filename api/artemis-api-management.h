@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
-#include "artemis-app.h"
+#include "artemis-api.h"
 
 G_BEGIN_DECLS
 

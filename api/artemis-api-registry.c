@@ -2,7 +2,7 @@
 #include "config.h"
 
 #include "artemis-api-common.h"
-#include "artemis-app.h"
+#include "artemis-api.h"
 
 /* `{"failedInstances":…,"responseStatus":…}` (spec §3.1). */
 static void
@@ -15,7 +15,7 @@ reply_registry (ArtemisRequest *request, GPtrArray *failed, const GError *error)
 }
 
 static void
-handle_registry (ArtemisRequest *request, ArtemisApp *app, ArtemisRegistryAction action,
+handle_registry (ArtemisRequest *request, ArtemisRegistry *registry, ArtemisRegistryAction action,
 		 ArtemisRegistrySource source)
 {
 	g_autoptr (GPtrArray) instances = NULL;
@@ -26,7 +26,7 @@ handle_registry (ArtemisRequest *request, ArtemisApp *app, ArtemisRegistryAction
 		artemis_api_reply_bad_body (request, error);
 		return;
 	}
-	failed = artemis_registry_handle (app->registry, action, source, instances, &error);
+	failed = artemis_registry_handle (registry, action, source, instances, &error);
 	reply_registry (request, failed, error);
 }
 
@@ -49,11 +49,11 @@ on_unregister (ArtemisRequest *request, gpointer user_data)
 }
 
 void
-artemis_api_registry_add_routes (ArtemisApp *app)
+artemis_api_registry_add_routes (ArtemisServer *server, ArtemisRegistry *registry)
 {
-	artemis_server_add_route (app->server, "/api/registry/register.json", ARTEMIS_METHOD_POST, on_register, app);
-	artemis_server_add_route (app->server, "/api/registry/heartbeat.json", ARTEMIS_METHOD_POST, on_heartbeat,
-				  app);
-	artemis_server_add_route (app->server, "/api/registry/unregister.json", ARTEMIS_METHOD_POST, on_unregister,
-				  app);
+	artemis_server_add_route (server, "/api/registry/register.json", ARTEMIS_METHOD_POST, on_register, registry);
+	artemis_server_add_route (server, "/api/registry/heartbeat.json", ARTEMIS_METHOD_POST, on_heartbeat,
+				  registry);
+	artemis_server_add_route (server, "/api/registry/unregister.json", ARTEMIS_METHOD_POST, on_unregister,
+				  registry);
 }

@@ -2,7 +2,7 @@
 #include "config.h"
 
 #include "artemis-api-common.h"
-#include "artemis-app.h"
+#include "artemis-api.h"
 
 /*
  * POST /api/discovery/route.json — an Artemis extension (docs/rest-api.md):
@@ -12,7 +12,7 @@
 static void
 on_route (ArtemisRequest *request, gpointer user_data)
 {
-	ArtemisApp *app = user_data;
+	ArtemisRouter *router = user_data;
 	g_autoptr (ArtemisRouteRequest) decoded = NULL;
 	g_autoptr (ArtemisRouteResult) result = NULL;
 	g_autoptr (GError) error = NULL;
@@ -23,7 +23,7 @@ on_route (ArtemisRequest *request, gpointer user_data)
 		artemis_api_reply_bad_body (request, error);
 		return;
 	}
-	result = artemis_router_route (app->router, decoded, &error);
+	result = artemis_router_route (router, decoded, &error);
 
 	writer = artemis_json_writer_new (1024);
 	artemis_json_writer_begin_object (writer);
@@ -41,8 +41,8 @@ on_route (ArtemisRequest *request, gpointer user_data)
 }
 
 void
-artemis_api_route_add_routes (ArtemisApp *app)
+artemis_api_route_add_routes (ArtemisServer *server, ArtemisRouter *router)
 {
-	artemis_server_add_route (app->server, "/api/discovery/route.json", ARTEMIS_METHOD_POST, on_route,
-				  app);
+	artemis_server_add_route (server, "/api/discovery/route.json", ARTEMIS_METHOD_POST, on_route,
+				  router);
 }

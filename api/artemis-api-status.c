@@ -4,7 +4,16 @@
 #include <string.h>
 
 #include "artemis-api-common.h"
-#include "artemis-app.h"
+#include "artemis-api.h"
+
+/* What the handlers of this area use of the node. */
+typedef struct {
+	const ArtemisConfig *config;
+	ArtemisServer *server;
+	ArtemisNode *node;
+	ArtemisRegistry *registry;
+	ArtemisWsHub *ws_hub;
+} StatusApi;
 
 static void
 write_tristate (ArtemisJsonWriter *writer, const char *name, ArtemisTristate value)
@@ -64,7 +73,7 @@ check_body (ArtemisRequest *request, ArtemisSimpleRequest **decoded)
 static void
 on_node (ArtemisRequest *request, gpointer user_data)
 {
-	ArtemisApp *app = user_data;
+	StatusApi *api = user_data;
 	ArtemisJsonWriter *writer;
 
 	if (!check_body (request, NULL))
@@ -72,7 +81,7 @@ on_node (ArtemisRequest *request, gpointer user_data)
 	writer = artemis_json_writer_new (512);
 	artemis_json_writer_begin_object (writer);
 	artemis_json_writer_member (writer, "nodeStatus");
-	write_node_status (writer, app->node);
+	write_node_status (writer, api->node);
 	artemis_json_writer_member (writer, "responseStatus");
 	artemis_codec_write_success_status (writer);
 	artemis_json_writer_end_object (writer);
@@ -83,7 +92,7 @@ on_node (ArtemisRequest *request, gpointer user_data)
 static void
 on_cluster (ArtemisRequest *request, gpointer user_data)
 {
-	ArtemisApp *app = user_data;
+	StatusApi *api = user_data;
 	ArtemisJsonWriter *writer;
 
 	if (!check_body (request, NULL))
@@ -93,7 +102,7 @@ on_cluster (ArtemisRequest *request, gpointer user_data)
 	artemis_json_writer_member_int (writer, "nodeCount", 1);
 	artemis_json_writer_member (writer, "nodesStatus");
 	artemis_json_writer_begin_array (writer);
-	write_node_status (writer, app->node);
+	write_node_status (writer, api->node);
 	artemis_json_writer_end_array (writer);
 	artemis_json_writer_member (writer, "responseStatus");
 	artemis_codec_write_success_status (writer);
@@ -193,18 +202,18 @@ parse_app_ids (ArtemisRequest *request)
 }
 
 static void
-reply_leases (ArtemisRequest *request, ArtemisApp *app, ArtemisLeasePool pool, GPtrArray *filter)
+reply_leases (ArtemisRequest *request, StatusApi *api, ArtemisLeasePool pool, GPtrArray *filter)
 {
-	const ArtemisSafeChecker *checker = artemis_registry_get_safe_checker (app->registry, pool);
+	const ArtemisSafeChecker *checker = artemis_registry_get_safe_checker (api->registry, pool);
 	ArtemisJsonWriter *writer = artemis_json_writer_new (4096);
 	g_autoptr (ArtemisJsonWriter) leases = artemis_json_writer_new (4096);
 	LeaseListing listing = { leases, filter, NULL, 0 };
-	gint64 now = artemis_registry_now (app->registry);
+	gint64 now = artemis_registry_now (api->registry);
 	gsize len;
 	const char *text;
 
 	artemis_json_writer_begin_object (leases);
-	artemis_registry_foreach_lease (app->registry, pool, write_lease, &listing);
+	artemis_registry_foreach_lease (api->registry, pool, write_lease, &listing);
 	if (listing.current_service != NULL)
 		artemis_json_writer_end_array (leases);
 	artemis_json_writer_end_object (leases);
@@ -228,7 +237,7 @@ reply_leases (ArtemisRequest *request, ArtemisApp *app, ArtemisLeasePool pool, G
 }
 
 static void
-handle_leases (ArtemisRequest *request, ArtemisApp *app, ArtemisLeasePool pool)
+handle_leases (ArtemisRequest *request, StatusApi *api, ArtemisLeasePool pool)
 {
 	g_autoptr (ArtemisSimpleRequest) decoded = NULL;
 	g_autoptr (GPtrArray) app_ids = NULL;
@@ -236,11 +245,11 @@ handle_leases (ArtemisRequest *request, ArtemisApp *app, ArtemisLeasePool pool)
 	if (!check_body (request, &decoded))
 		return;
 	if (decoded != NULL) {
-		reply_leases (request, app, pool, decoded->service_ids);
+		reply_leases (request, api, pool, decoded->service_ids);
 		return;
 	}
 	app_ids = parse_app_ids (request);
-	reply_leases (request, app, pool, app_ids);
+	reply_leases (request, api, pool, app_ids);
 }
 
 static void
@@ -283,13 +292,13 @@ compare_names (gconstpointer a, gconstpointer b)
 
 /* Sorted by key, as Java lists them (spec §3.5). */
 static void
-write_properties (ArtemisJsonWriter *writer, ArtemisApp *app, const char *prefix)
+write_properties (ArtemisJsonWriter *writer, StatusApi *api, const char *prefix)
 {
 	g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
 	g_autoptr (GHashTable) values = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 	PropertyListing listing = { names, values, prefix };
 
-	artemis_config_foreach (app->config, collect_property, &listing);
+	artemis_config_foreach (api->config, collect_property, &listing);
 	g_ptr_array_sort (names, compare_names);
 	artemis_json_writer_begin_object (writer);
 	for (guint i = 0; i < names->len; i++) {
@@ -301,19 +310,19 @@ write_properties (ArtemisJsonWriter *writer, ArtemisApp *app, const char *prefix
 }
 
 static void
-write_sources (ArtemisJsonWriter *writer, ArtemisApp *app)
+write_sources (ArtemisJsonWriter *writer, StatusApi *api)
 {
 	artemis_json_writer_begin_object (writer);
 	artemis_json_writer_member_int (writer, "defaults", 0);
-	if (app->config->loaded_file != NULL)
-		artemis_json_writer_member_int (writer, app->config->loaded_file, 1);
+	if (api->config->loaded_file != NULL)
+		artemis_json_writer_member_int (writer, api->config->loaded_file, 1);
 	artemis_json_writer_end_object (writer);
 }
 
 static void
 on_config (ArtemisRequest *request, gpointer user_data)
 {
-	ArtemisApp *app = user_data;
+	StatusApi *api = user_data;
 	ArtemisJsonWriter *writer;
 
 	if (!check_body (request, NULL))
@@ -321,20 +330,20 @@ on_config (ArtemisRequest *request, gpointer user_data)
 	writer = artemis_json_writer_new (4096);
 	artemis_json_writer_begin_object (writer);
 	artemis_json_writer_member (writer, "properties");
-	write_properties (writer, app, NULL);
+	write_properties (writer, api, NULL);
 	artemis_json_writer_member (writer, "responseStatus");
 	artemis_codec_write_success_status (writer);
 	artemis_json_writer_member (writer, "sources");
-	write_sources (writer, app);
+	write_sources (writer, api);
 	artemis_json_writer_end_object (writer);
 	artemis_request_reply_writer (request, writer);
 }
 
 /* The host part of the node URL. */
 static char *
-node_host (ArtemisApp *app)
+node_host (StatusApi *api)
 {
-	g_autoptr (GUri) uri = g_uri_parse (artemis_node_get_url (app->node), G_URI_FLAGS_NONE, NULL);
+	g_autoptr (GUri) uri = g_uri_parse (artemis_node_get_url (api->node), G_URI_FLAGS_NONE, NULL);
 
 	return g_strdup (uri != NULL ? g_uri_get_host (uri) : NULL);
 }
@@ -342,30 +351,30 @@ node_host (ArtemisApp *app)
 static void
 on_deployment (ArtemisRequest *request, gpointer user_data)
 {
-	ArtemisApp *app = user_data;
+	StatusApi *api = user_data;
 	ArtemisJsonWriter *writer;
 	g_autofree char *ip = NULL;
-	const char *path = app->config->context_path;
+	const char *path = api->config->context_path;
 
 	if (!check_body (request, NULL))
 		return;
-	ip = node_host (app);
+	ip = node_host (api);
 	writer = artemis_json_writer_new (1024);
 	artemis_json_writer_begin_object (writer);
-	artemis_json_writer_member_string (writer, "appId", app->config->app_id);
+	artemis_json_writer_member_string (writer, "appId", api->config->app_id);
 	artemis_json_writer_member_string (writer, "ip", ip);
 	artemis_json_writer_member_string (writer, "machineName", g_get_host_name ());
 	artemis_json_writer_member_string (writer, "path", path != NULL && *path != '\0' ? path : NULL);
-	artemis_json_writer_member_int (writer, "port", artemis_server_get_port (app->server));
+	artemis_json_writer_member_int (writer, "port", artemis_server_get_port (api->server));
 	artemis_json_writer_member (writer, "properties");
-	write_properties (writer, app, "deployment.");
+	write_properties (writer, api, "deployment.");
 	artemis_json_writer_member_string (writer, "protocol", "http");
-	artemis_json_writer_member_string (writer, "regionId", artemis_node_get_region_id (app->node));
+	artemis_json_writer_member_string (writer, "regionId", artemis_node_get_region_id (api->node));
 	artemis_json_writer_member (writer, "responseStatus");
 	artemis_codec_write_success_status (writer);
 	artemis_json_writer_member (writer, "sources");
-	write_sources (writer, app);
-	artemis_json_writer_member_string (writer, "zoneId", artemis_node_get_zone_id (app->node));
+	write_sources (writer, api);
+	artemis_json_writer_member_string (writer, "zoneId", artemis_node_get_zone_id (api->node));
 	artemis_json_writer_end_object (writer);
 	artemis_request_reply_writer (request, writer);
 }
@@ -374,12 +383,12 @@ on_deployment (ArtemisRequest *request, gpointer user_data)
 static void
 on_connections (ArtemisRequest *request, gpointer user_data)
 {
-	ArtemisApp *app = user_data;
+	StatusApi *api = user_data;
 	ArtemisJsonWriter *writer = artemis_json_writer_new (64);
 	g_autofree char *registry =
-		g_strdup_printf ("%u", artemis_ws_hub_get_n_sessions (app->ws_hub, ARTEMIS_WS_ENDPOINT_HEARTBEAT));
+		g_strdup_printf ("%u", artemis_ws_hub_get_n_sessions (api->ws_hub, ARTEMIS_WS_ENDPOINT_HEARTBEAT));
 	g_autofree char *discovery = g_strdup_printf (
-		"%u", artemis_ws_hub_get_n_sessions (app->ws_hub, ARTEMIS_WS_ENDPOINT_INSTANCE_CHANGE));
+		"%u", artemis_ws_hub_get_n_sessions (api->ws_hub, ARTEMIS_WS_ENDPOINT_INSTANCE_CHANGE));
 
 	artemis_json_writer_begin_object (writer);
 	artemis_json_writer_member_string (writer, "registry", registry);
@@ -389,7 +398,8 @@ on_connections (ArtemisRequest *request, gpointer user_data)
 }
 
 void
-artemis_api_status_add_routes (ArtemisApp *app)
+artemis_api_status_add_routes (ArtemisServer *server, const ArtemisConfig *config, ArtemisNode *node,
+			       ArtemisRegistry *registry, ArtemisWsHub *ws_hub)
 {
 	static const struct {
 		const char *path;
@@ -403,8 +413,16 @@ artemis_api_status_add_routes (ArtemisApp *app)
 		{ "/api/status/deployment.json", on_deployment },
 		{ "/api/status/message/connections.json", on_connections },
 	};
+	StatusApi *api = g_new0 (StatusApi, 1);
+
+	api->config = config;
+	api->server = server;
+	api->node = node;
+	api->registry = registry;
+	api->ws_hub = ws_hub;
+	artemis_api_own (server, api, g_free);
 
 	for (gsize i = 0; i < G_N_ELEMENTS (routes); i++)
-		artemis_server_add_route (app->server, routes[i].path, ARTEMIS_METHOD_GET | ARTEMIS_METHOD_POST,
-					  routes[i].handler, app);
+		artemis_server_add_route (server, routes[i].path, ARTEMIS_METHOD_GET | ARTEMIS_METHOD_POST,
+					  routes[i].handler, api);
 }

@@ -6,7 +6,15 @@
 #include <string.h>
 
 #include "artemis-api-common.h"
-#include "artemis-app.h"
+#include "artemis-api.h"
+
+/* What the handlers of this area use of the node. */
+typedef struct {
+	const ArtemisConfig *config;
+	ArtemisServer *server;
+	ArtemisRegistry *registry;
+	ArtemisWsHub *ws_hub;
+} WebSocketApi;
 
 /* What Java answers a heartbeat text it cannot parse (spec §4.2, §14.2 #16). */
 static const char unparsable_heartbeat_reply[] =
@@ -15,7 +23,7 @@ static const char unparsable_heartbeat_reply[] =
 
 /* One WebSocket endpoint (spec §4), the user data of its SoupServer handler. */
 typedef struct {
-	ArtemisApp *app;
+	WebSocketApi *api;
 	ArtemisWsEndpoint id;
 	char *path; /* with the context path */
 	GPtrArray *black_list; /* IP addresses, or NULL when not applied */
@@ -64,7 +72,7 @@ on_heartbeat_message (ArtemisWsSession *session, GBytes *message, gpointer user_
 		artemis_ws_session_send (session, unparsable_heartbeat_reply, strlen (unparsable_heartbeat_reply));
 		return;
 	} else {
-		failed = artemis_registry_handle (endpoint->app->registry, ARTEMIS_REGISTRY_HEARTBEAT,
+		failed = artemis_registry_handle (endpoint->api->registry, ARTEMIS_REGISTRY_HEARTBEAT,
 						  ARTEMIS_REGISTRY_FROM_CLIENT, instances, &error);
 	}
 	writer = artemis_json_writer_new (128);
@@ -126,7 +134,7 @@ on_wrote_informational (SoupServerMessage *msg, gpointer user_data)
 	 */
 	g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
 	stream = soup_server_message_steal_connection (msg);
-	artemis_ws_hub_accept (endpoint->app->ws_hub, endpoint->id, stream, socket, endpoint->on_message, endpoint);
+	artemis_ws_hub_accept (endpoint->api->ws_hub, endpoint->id, stream, socket, endpoint->on_message, endpoint);
 }
 
 static void
@@ -144,7 +152,7 @@ on_handshake (SoupServer *server, SoupServerMessage *msg, const char *path, GHas
 		soup_server_message_set_status (msg, SOUP_STATUS_FORBIDDEN, NULL);
 		return;
 	}
-	if (artemis_ws_hub_is_full (endpoint->app->ws_hub)) {
+	if (artemis_ws_hub_is_full (endpoint->api->ws_hub)) {
 		soup_server_message_set_status (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL);
 		return;
 	}
@@ -176,31 +184,37 @@ parse_black_list (gboolean enabled, char **entries)
 }
 
 static void
-add_endpoint (ArtemisApp *app, ArtemisWsEndpoint id, const char *path, ArtemisWsMessageFunc on_message,
+add_endpoint (WebSocketApi *api, ArtemisWsEndpoint id, const char *path, ArtemisWsMessageFunc on_message,
 	      gboolean black_list_enabled, char **black_list)
 {
 	Endpoint *endpoint = g_new0 (Endpoint, 1);
 
-	endpoint->app = app;
+	endpoint->api = api;
 	endpoint->id = id;
-	endpoint->path = g_strconcat (artemis_server_get_context_path (app->server), path, NULL);
+	endpoint->path = g_strconcat (artemis_server_get_context_path (api->server), path, NULL);
 	endpoint->black_list = parse_black_list (black_list_enabled, black_list);
 	endpoint->on_message = on_message;
-	soup_server_add_handler (artemis_server_get_soup_server (app->server), endpoint->path, on_handshake,
+	soup_server_add_handler (artemis_server_get_soup_server (api->server), endpoint->path, on_handshake,
 				 endpoint, (GDestroyNotify) endpoint_free);
 }
 
 void
-artemis_api_websocket_add_routes (ArtemisApp *app)
+artemis_api_websocket_add_routes (ArtemisServer *server, const ArtemisConfig *config, ArtemisRegistry *registry,
+				  ArtemisWsHub *ws_hub)
 {
-	const ArtemisConfig *config = app->config;
+	WebSocketApi *api = g_new0 (WebSocketApi, 1);
 
-	add_endpoint (app, ARTEMIS_WS_ENDPOINT_HEARTBEAT, "/ws/registry/heartbeat", on_heartbeat_message,
+	api->config = config;
+	api->server = server;
+	api->registry = registry;
+	api->ws_hub = ws_hub;
+	artemis_api_own (server, api, g_free);
+	add_endpoint (api, ARTEMIS_WS_ENDPOINT_HEARTBEAT, "/ws/registry/heartbeat", on_heartbeat_message,
 		      config->ws_heartbeat_black_list_enabled, config->ws_heartbeat_black_list);
-	add_endpoint (app, ARTEMIS_WS_ENDPOINT_INSTANCE_CHANGE, "/ws/discovery/instance-change",
+	add_endpoint (api, ARTEMIS_WS_ENDPOINT_INSTANCE_CHANGE, "/ws/discovery/instance-change",
 		      on_discovery_message, config->ws_discovery_black_list_enabled,
 		      config->ws_discovery_black_list);
-	add_endpoint (app, ARTEMIS_WS_ENDPOINT_ALL_CHANGES, "/ws/discovery/all-instance-change",
+	add_endpoint (api, ARTEMIS_WS_ENDPOINT_ALL_CHANGES, "/ws/discovery/all-instance-change",
 		      on_ignored_message, config->ws_all_changes_black_list_enabled,
 		      config->ws_all_changes_black_list);
 }

@@ -5,6 +5,12 @@
 #include "artemis-api-deferred.h"
 #include "artemis-api-management.h"
 
+/* What the handlers of this area use of the node. */
+typedef struct {
+	ArtemisManagement *management;
+	ArtemisStorage *storage;
+} ZoneApi;
+
 /* /api/management/zone/ (spec §3.9): a service's zone taken out of traffic and back. */
 
 #define PREFIX "/api/management/zone/"
@@ -40,13 +46,13 @@ check_zone_operations (const ArtemisManagementRequest *decoded, GError **error)
 static void
 on_operate_zone_operations (ArtemisRequest *request, gpointer user_data)
 {
-	ArtemisApp *app = user_data;
+	ZoneApi *api = user_data;
 	g_autoptr (ArtemisManagementRequest) decoded = artemis_api_management_decode (request);
 	g_autoptr (GError) error = NULL;
 
 	if (decoded == NULL)
 		return;
-	if (!artemis_management_check_writable (app->management, &error)) {
+	if (!artemis_management_check_writable (api->management, &error)) {
 		artemis_api_management_reply_error (request, error, NULL, NULL);
 		return;
 	}
@@ -55,7 +61,7 @@ on_operate_zone_operations (ArtemisRequest *request, gpointer user_data)
 		artemis_api_management_reply_error (request, error, NULL, NULL);
 		return;
 	}
-	artemis_api_management_write (request, app->management, decoded->zone_operations_list, decoded->operation_complete,
+	artemis_api_management_write (request, api->management, decoded->zone_operations_list, decoded->operation_complete,
 				      decoded->operator_id, decoded->token, OPERATE_FAILED, TRUE);
 }
 
@@ -63,14 +69,14 @@ on_operate_zone_operations (ArtemisRequest *request, gpointer user_data)
 static void
 on_get_all_zone_operations (ArtemisRequest *request, gpointer user_data)
 {
-	ArtemisApp *app = user_data;
+	ZoneApi *api = user_data;
 	g_autoptr (ArtemisManagementRequest) decoded = artemis_api_management_decode (request);
 	g_autoptr (GPtrArray) list = NULL;
 	ArtemisJsonWriter *writer;
 
 	if (decoded == NULL)
 		return;
-	list = artemis_management_list (app->management, ARTEMIS_OPERATION_TARGET_ZONE, NULL);
+	list = artemis_management_list (api->management, ARTEMIS_OPERATION_TARGET_ZONE, NULL);
 	writer = artemis_json_writer_new (1024);
 	artemis_json_writer_begin_object (writer);
 	artemis_json_writer_member (writer, "allZoneOperations");
@@ -90,7 +96,7 @@ null_zone_key (void)
 static void
 on_get_zone_operations (ArtemisRequest *request, gpointer user_data)
 {
-	ArtemisApp *app = user_data;
+	ZoneApi *api = user_data;
 	g_autoptr (ArtemisManagementRequest) decoded = artemis_api_management_decode (request);
 
 	if (decoded == NULL)
@@ -102,13 +108,13 @@ on_get_zone_operations (ArtemisRequest *request, gpointer user_data)
 		return;
 	}
 	artemis_api_management_reply_operations (request,
-						 artemis_management_lookup (app->management, decoded->zone_key));
+						 artemis_management_lookup (api->management, decoded->zone_key));
 }
 
 static void
 on_is_zone_down (ArtemisRequest *request, gpointer user_data)
 {
-	ArtemisApp *app = user_data;
+	ZoneApi *api = user_data;
 	g_autoptr (ArtemisManagementRequest) decoded = artemis_api_management_decode (request);
 
 	if (decoded == NULL)
@@ -119,7 +125,7 @@ on_is_zone_down (ArtemisRequest *request, gpointer user_data)
 		artemis_api_management_reply_down (request, FALSE, error);
 		return;
 	}
-	artemis_api_management_reply_down (request, artemis_management_is_down (app->management, decoded->zone_key),
+	artemis_api_management_reply_down (request, artemis_management_is_down (api->management, decoded->zone_key),
 					   NULL);
 }
 
@@ -192,7 +198,7 @@ set_filter (ArtemisStorageRecord *filter, ArtemisStorageField field, const char 
 static void
 on_get_zone_operations_list (ArtemisRequest *request, gpointer user_data)
 {
-	ArtemisApp *app = user_data;
+	ZoneApi *api = user_data;
 	g_autoptr (ArtemisManagementRequest) decoded = artemis_api_management_decode (request);
 	g_autoptr (ArtemisStorageRecord) filter = NULL;
 
@@ -202,21 +208,24 @@ on_get_zone_operations_list (ArtemisRequest *request, gpointer user_data)
 	set_filter (filter, ARTEMIS_STORAGE_FIELD_REGION_ID, decoded->region_id);
 	set_filter (filter, ARTEMIS_STORAGE_FIELD_SERVICE_ID, decoded->service_id);
 	set_filter (filter, ARTEMIS_STORAGE_FIELD_ZONE_ID, decoded->zone_id);
-	artemis_storage_query_async (app->storage, filter, NULL, on_zone_rows, artemis_request_defer (request));
+	artemis_storage_query_async (api->storage, filter, NULL, on_zone_rows, artemis_request_defer (request));
 }
 
 void
-artemis_api_zone_add_routes (ArtemisApp *app)
+artemis_api_zone_add_routes (ArtemisServer *server, ArtemisManagement *management, ArtemisStorage *storage)
 {
-	ArtemisServer *server = app->server;
+	ZoneApi *api = g_new0 (ZoneApi, 1);
 
+	api->management = management;
+	api->storage = storage;
+	artemis_api_own (server, api, g_free);
 	artemis_server_add_route (server, PREFIX "get-all-zone-operations.json", ARTEMIS_METHOD_POST,
-				  on_get_all_zone_operations, app);
+				  on_get_all_zone_operations, api);
 	artemis_server_add_route (server, PREFIX "get-zone-operations.json", ARTEMIS_METHOD_POST,
-				  on_get_zone_operations, app);
+				  on_get_zone_operations, api);
 	artemis_server_add_route (server, PREFIX "get-zone-operations-list.json", ARTEMIS_METHOD_POST,
-				  on_get_zone_operations_list, app);
-	artemis_server_add_route (server, PREFIX "is-zone-down.json", ARTEMIS_METHOD_POST, on_is_zone_down, app);
+				  on_get_zone_operations_list, api);
+	artemis_server_add_route (server, PREFIX "is-zone-down.json", ARTEMIS_METHOD_POST, on_is_zone_down, api);
 	artemis_server_add_route (server, PREFIX "operate-zone-operations.json", ARTEMIS_METHOD_POST,
-				  on_operate_zone_operations, app);
+				  on_operate_zone_operations, api);
 }

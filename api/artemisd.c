@@ -7,7 +7,7 @@
 #include <locale.h>
 #include <stdlib.h>
 
-#include "artemis-app.h"
+#include "artemis-daemon.h"
 
 #define DEFAULT_CONFIG_FILE ARTEMIS_SYSCONFDIR "/artemis/artemisd.conf"
 
@@ -136,9 +136,8 @@ run (int argc, char **argv)
 {
 	Options options = { .port = -1 };
 	g_autoptr (GError) error = NULL;
-	g_autoptr (ArtemisApp) app = NULL;
+	g_autoptr (ArtemisDaemon) daemon = NULL;
 	g_autoptr (GMainLoop) loop = NULL;
-	g_autofree char *url = NULL;
 	ArtemisConfig *config;
 
 	if (!parse_options (&argc, &argv, &options, &error)) {
@@ -165,15 +164,14 @@ run (int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 
-	app = artemis_app_new (config);
-	if (!artemis_app_start (app, &error)) {
+	daemon = artemis_daemon_new (config);
+	if (!artemis_daemon_start (daemon, &error)) {
 		g_printerr ("artemisd: %s\n", error->message);
 		return EXIT_FAILURE;
 	}
-	url = artemis_app_get_base_url (app);
 	g_message ("Listening on port %u, node %s (region %s, zone %s), data in %s",
-		   artemis_server_get_port (app->server), url, config->region_id, config->zone_id,
-		   config->data_dir);
+		   artemis_daemon_get_port (daemon), artemis_daemon_get_url (daemon), config->region_id,
+		   config->zone_id, config->data_dir);
 
 	loop = g_main_loop_new (NULL, FALSE);
 	g_unix_signal_add (SIGTERM, on_quit_signal, loop);

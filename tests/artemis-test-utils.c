@@ -180,12 +180,12 @@ artemis_test_server_setup (ArtemisTestServer *server, gconstpointer config_overr
 
 	server->dir = g_dir_make_tmp ("artemis-test-XXXXXX", &error);
 	g_assert_no_error (error);
-	server->app = artemis_app_new (build_config (server->dir, config_overrides));
+	server->daemon = artemis_daemon_new (build_config (server->dir, config_overrides));
 	server->now_ms = ARTEMIS_TEST_EPOCH_MS;
-	artemis_registry_set_clock (server->app->registry, test_clock, server);
-	artemis_app_start (server->app, &error);
+	artemis_registry_set_clock (artemis_daemon_get_registry (server->daemon), test_clock, server);
+	artemis_daemon_start (server->daemon, &error);
 	g_assert_no_error (error);
-	server->port = artemis_server_get_port (server->app->server);
+	server->port = artemis_daemon_get_port (server->daemon);
 	g_assert_cmpuint (server->port, >, 0);
 }
 
@@ -195,7 +195,7 @@ artemis_test_server_teardown (ArtemisTestServer *server, gconstpointer unused)
 	/* Let the server finish with the connections its clients have closed. */
 	while (g_main_context_iteration (NULL, FALSE))
 		;
-	g_clear_pointer (&server->app, artemis_app_free);
+	g_clear_object (&server->daemon);
 	remove_path (server->dir);
 	g_clear_pointer (&server->dir, g_free);
 }

@@ -3,7 +3,7 @@
 
 #include <libsoup/soup.h>
 
-#include "artemis-app.h"
+#include "artemis-daemon.h"
 
 G_BEGIN_DECLS
 
@@ -46,7 +46,7 @@ void artemis_test_wait_ms (guint ms);
 /**
  * ArtemisTestServer:
  * @dir: a private directory (data dir) removed with the test.
- * @app: the application, listening on 127.0.0.1.
+ * @daemon: the node, listening on 127.0.0.1.
  * @port: its port.
  * @now_ms: the registry's clock; tests move it.
  *
@@ -56,7 +56,7 @@ void artemis_test_wait_ms (guint ms);
  */
 typedef struct {
 	char *dir;
-	ArtemisApp *app;
+	ArtemisDaemon *daemon;
 	guint port;
 	gint64 now_ms;
 } ArtemisTestServer;

@@ -323,7 +323,7 @@ test_heartbeat_expired (ArtemisTestServer *server, gconstpointer data)
 	server->now_ms += 20001;
 	assert_post (server, HEARTBEAT, INSTANCES (I1), I1_NOT_EXISTING);
 	assert_lookup (server, "demo.hello", SERVICE ("demo.hello", I1));
-	g_assert_cmpuint (artemis_registry_clean (server->app->registry), ==, 1);
+	g_assert_cmpuint (artemis_registry_clean (artemis_daemon_get_registry (server->daemon)), ==, 1);
 	assert_lookup (server, "demo.hello", SERVICE ("demo.hello", ));
 
 	/* The client's answer to data-not-found: register again. */
@@ -517,7 +517,7 @@ test_services (ArtemisTestServer *server, gconstpointer data)
 	assert_get (server, SERVICES_PATH, SOUP_STATUS_OK, SNAPSHOT (TWO_SERVICES, "0"));
 
 	server->now_ms = ARTEMIS_TEST_EPOCH_MS + 60000;
-	artemis_versioned_cache_refresh (server->app->versioned_cache);
+	artemis_versioned_cache_refresh (artemis_daemon_get_versioned_cache (server->daemon));
 	/* Later registrations wait for the next snapshot. */
 	register_ok (server, I2);
 	assert_post (server, SERVICES_PATH, "{}", SNAPSHOT (TWO_SERVICES, "1700000060000"));
@@ -529,7 +529,7 @@ static void
 refresh_at (ArtemisTestServer *server, gint64 offset_ms)
 {
 	server->now_ms = ARTEMIS_TEST_EPOCH_MS + offset_ms;
-	artemis_versioned_cache_refresh (server->app->versioned_cache);
+	artemis_versioned_cache_refresh (artemis_daemon_get_versioned_cache (server->daemon));
 }
 
 static void

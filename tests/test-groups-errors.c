@@ -297,7 +297,7 @@ test_not_up (ArtemisTestServer *server, gconstpointer data)
 static void
 test_store_failure (ArtemisTestServer *server, gconstpointer data)
 {
-	artemis_storage_close (server->app->storage);
+	artemis_storage_close (artemis_daemon_get_storage (server->daemon));
 	g_test_expect_message ("Artemis-API", G_LOG_LEVEL_WARNING,
 			       "Management write failed: The management store is closed");
 	artemis_test_assert_post (server->port, G "insert-groups.json", "{" CTX ",'groups':[" GROUP_IN ("x") "]}", 200,

@@ -350,11 +350,11 @@ static void
 test_filter_snapshots (ArtemisTestServer *server, gconstpointer data)
 {
 	later (server, 60);
-	artemis_versioned_cache_refresh (server->app->versioned_cache);
+	artemis_versioned_cache_refresh (artemis_daemon_get_versioned_cache (server->daemon));
 	assert_post (server, M "operate-instance.json", PULL_I1 ("false"), STATUS (OK));
 	assert_post (server, "/api/discovery/services.json", "{}", SNAPSHOT (ALL, "1700000060000"));
 	later (server, 90);
-	artemis_versioned_cache_refresh (server->app->versioned_cache);
+	artemis_versioned_cache_refresh (artemis_daemon_get_versioned_cache (server->daemon));
 	assert_post (server, "/api/discovery/services.json", "{}", SNAPSHOT (OTHERS, "1700000090000"));
 	assert_post (server, DELTA_PATH, "{'version':1700000060000}",
 		     "{'delta':{'demo.hello':[{'changeTime':1700000090000,'changeType':'delete','instance':" I1 "}]},"
@@ -546,7 +546,7 @@ not_up_set_up (ArtemisTestServer *server, gconstpointer config)
 static void
 test_store_failure (ArtemisTestServer *server, gconstpointer data)
 {
-	artemis_storage_close (server->app->storage);
+	artemis_storage_close (artemis_daemon_get_storage (server->daemon));
 	g_test_expect_message ("Artemis-API", G_LOG_LEVEL_WARNING,
 			       "Management write failed: The management store is closed");
 	assert_post (server, M "operate-instance.json", PULL_I1 ("false"),

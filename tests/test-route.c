@@ -135,10 +135,10 @@ test_route_seeded (ArtemisTestServer *server, gconstpointer data)
 	g_autoptr (ArtemisTestResponse) again = NULL;
 
 	register_instances (server, 5);
-	artemis_router_set_seed (server->app->router, 7);
+	artemis_router_set_seed (artemis_daemon_get_router (server->daemon), 7);
 	first = artemis_test_post_json (server->port, "/api/discovery/route.json", json);
 	second = artemis_test_post_json (server->port, "/api/discovery/route.json", json);
-	artemis_router_set_seed (server->app->router, 7);
+	artemis_router_set_seed (artemis_daemon_get_router (server->daemon), 7);
 	again = artemis_test_post_json (server->port, "/api/discovery/route.json", json);
 	/* 7 picks of 5 instances: without the reseed the third answer would start elsewhere. */
 	g_assert_cmpstr (second->text, !=, first->text);

@@ -102,8 +102,8 @@ reloads_since (ArtemisTestServer *server, guint64 *seq)
 {
 	guint count = 0;
 
-	g_assert_true (artemis_change_log_foreach_since (server->app->change_log, *seq, count_reloads, &count));
-	*seq = artemis_change_log_get_last_seq (server->app->change_log);
+	g_assert_true (artemis_change_log_foreach_since (artemis_daemon_get_change_log (server->daemon), *seq, count_reloads, &count));
+	*seq = artemis_change_log_get_last_seq (artemis_daemon_get_change_log (server->daemon));
 	return count;
 }
 
@@ -159,7 +159,7 @@ static void
 test_release (ArtemisTestServer *server, gconstpointer data)
 {
 	g_autoptr (ArtemisTestWs) ws = subscribe (server);
-	guint64 seq = artemis_change_log_get_last_seq (server->app->change_log);
+	guint64 seq = artemis_change_log_get_last_seq (artemis_daemon_get_change_log (server->daemon));
 
 	/* Proposed 80/20, nothing released: the rule is served at 5/5. */
 	post_ok (server, G "create-route-rule.json", CREATE_RULE ("80", "20"));
@@ -198,7 +198,7 @@ test_reloads (ArtemisTestServer *server, gconstpointer data)
 
 	post_ok (server, G "create-route-rule.json", CREATE_RULE ("80", "20"));
 	post_ok (server, G "release-route-rule-groups.json", RELEASE);
-	seq = artemis_change_log_get_last_seq (server->app->change_log);
+	seq = artemis_change_log_get_last_seq (artemis_daemon_get_change_log (server->daemon));
 
 	/* A group joining no rule, another service's group, a rule of another service: nothing. */
 	post_ok (server, G "insert-groups.json",

@@ -231,7 +231,7 @@ test_heartbeat_renews (ArtemisTestServer *server, gconstpointer data)
 	assert_text (ws, REGISTRY_OK);
 	/* Renewed at +15 s, so alive at +30 s although registered at 0 with a 20 s TTL. */
 	server->now_ms += 15000;
-	g_assert_cmpuint (artemis_registry_clean (server->app->registry), ==, 0);
+	g_assert_cmpuint (artemis_registry_clean (artemis_daemon_get_registry (server->daemon)), ==, 0);
 	send_json (ws, INSTANCES (I1));
 	assert_text (ws, REGISTRY_OK);
 	server->now_ms += 20001;
@@ -372,7 +372,7 @@ test_instance_change (ArtemisTestServer *server, gconstpointer data)
 
 	/* Lease expiry: the sweep records the delete. */
 	server->now_ms += 20001;
-	g_assert_cmpuint (artemis_registry_clean (server->app->registry), ==, 1);
+	g_assert_cmpuint (artemis_registry_clean (artemis_daemon_get_registry (server->daemon)), ==, 1);
 	assert_text (other, CHANGE ("1700000022001", "delete", I3));
 
 	g_assert_true (artemis_test_ws_is_quiet (ws, 20));
@@ -437,7 +437,7 @@ test_change_filter (ArtemisTestServer *server, gconstpointer data)
 	g_autoptr (ArtemisTestWs) all = artemis_test_ws_connect (server->port, ALL_CHANGES_PATH);
 	guint calls = 0;
 
-	artemis_ws_hub_set_change_filter (server->app->ws_hub, drop_new, &calls, NULL);
+	artemis_ws_hub_set_change_filter (artemis_daemon_get_ws_hub (server->daemon), drop_new, &calls, NULL);
 	assert_post (server, REGISTER, INSTANCES (I1), REGISTRY_OK);
 	assert_post (server, UNREGISTER, INSTANCES (I1), REGISTRY_OK);
 	assert_text (ws, CHANGE (EPOCH, "delete", I1));
@@ -580,7 +580,7 @@ on_flood (gpointer user_data)
 	Flood *flood = user_data;
 
 	for (guint i = 0; i < 50; i++) {
-		artemis_registry_register (flood->server->app->registry,
+		artemis_registry_register (artemis_daemon_get_registry (flood->server->daemon),
 					   g_ptr_array_index (flood->instances, flood->next));
 		flood->next = (flood->next + 1) % flood->instances->len;
 		flood->produced++;
@@ -767,11 +767,11 @@ test_slow_subscriber (ArtemisTestServer *server, gconstpointer data)
 	artemis_test_ws_set_reading (slow, FALSE);
 
 	for (guint i = 0; i < SLOW_CHANGES; i++) {
-		artemis_registry_register (server->app->registry, g_ptr_array_index (instances, i % 100));
+		artemis_registry_register (artemis_daemon_get_registry (server->daemon), g_ptr_array_index (instances, i % 100));
 		if (i % 500 == 499)
 			take_news (fast, 500);
 	}
-	artemis_ws_hub_get_stats (server->app->ws_hub, &stats);
+	artemis_ws_hub_get_stats (artemis_daemon_get_ws_hub (server->daemon), &stats);
 	g_test_message ("pushed %" G_GUINT64_FORMAT ", dropped %" G_GUINT64_FORMAT ", overflows %" G_GUINT64_FORMAT
 			", peak queue %u frames / %" G_GSIZE_FORMAT " bytes",
 			stats.pushed, stats.dropped, stats.overflows, stats.peak_queued_frames,
@@ -791,7 +791,7 @@ test_slow_subscriber (ArtemisTestServer *server, gconstpointer data)
 
 	/* Caught up: pushes resume. */
 	server->now_ms += 1;
-	artemis_registry_register (server->app->registry, g_ptr_array_index (instances, 0));
+	artemis_registry_register (artemis_daemon_get_registry (server->daemon), g_ptr_array_index (instances, 0));
 	resumed = artemis_test_ws_receive_text (slow);
 	g_assert_true (g_str_has_prefix (resumed, "{\"changeTime\":1700000000001,\"changeType\":\"new\""));
 	take_news (fast, 1);

@@ -1,0 +1,337 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <ifaddrs.h>
+#include <string.h>
+#include <net/if.h>
+#include <netinet/in.h>
+
+#include "artemis-daemon.h"
+
+struct _ArtemisDaemon {
+	GObject parent_instance;
+
+	ArtemisConfig *config;
+	ArtemisNode *node;
+	ArtemisChangeLog *change_log;
+	ArtemisRegistry *registry;
+	ArtemisDiscovery *discovery;
+	ArtemisVersionedCache *versioned_cache;
+	/* What operators pulled out, and the store it persists in (from start). */
+	ArtemisManagement *management;
+	ArtemisStorage *storage;
+	/* The plugins ([plugins] in the configuration) and what routes with them. */
+	ArtemisPluginLoader *plugins;
+	ArtemisRouter *router;
+	ArtemisServer *server;
+	/* The WebSocket sessions and the push of registry changes to them. */
+	ArtemisWsHub *ws_hub;
+};
+
+G_DEFINE_FINAL_TYPE (ArtemisDaemon, artemis_daemon, G_TYPE_OBJECT)
+
+/* The first non-loopback IPv4 address of this host, or 127.0.0.1. */
+static char *
+guess_host_address (void)
+{
+	struct ifaddrs *addrs = NULL;
+	char *result = NULL;
+
+	if (getifaddrs (&addrs) != 0)
+		return g_strdup ("127.0.0.1");
+	for (struct ifaddrs *a = addrs; a != NULL && result == NULL; a = a->ifa_next) {
+		g_autoptr (GSocketAddress) address = NULL;
+
+		if (a->ifa_addr == NULL || a->ifa_addr->sa_family != AF_INET || (a->ifa_flags & IFF_LOOPBACK) != 0)
+			continue;
+		address = g_socket_address_new_from_native (a->ifa_addr, sizeof (struct sockaddr_in));
+		if (address != NULL)
+			result = g_inet_address_to_string (
+				g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
+	}
+	freeifaddrs (addrs);
+	return result != NULL ? result : g_strdup ("127.0.0.1");
+}
+
+static char *
+derive_node_url (const ArtemisConfig *config, guint port)
+{
+	g_autofree char *host = NULL;
+	g_autofree char *context = g_strstrip (g_strdup (config->context_path));
+
+	if (config->node_url != NULL && *config->node_url != '\0')
+		return g_strdup (config->node_url);
+	host = (config->bind_address != NULL && *config->bind_address != '\0' &&
+		g_strcmp0 (config->bind_address, "0.0.0.0") != 0 && g_strcmp0 (config->bind_address, "::") != 0)
+		       ? g_strdup (config->bind_address)
+		       : guess_host_address ();
+	while (*context == '/')
+		memmove (context, context + 1, strlen (context));
+	if (*context == '\0')
+		return g_strdup_printf ("http://%s:%u/", host, port);
+	return g_strdup_printf ("http://%s:%u/%s%s", host, port, context,
+				g_str_has_suffix (context, "/") ? "" : "/");
+}
+
+/*
+ * Loads the plugins the configuration enables and puts them to work: the
+ * filters into the discovery chain in the configured order, the strategies
+ * into the router. Bad plugins are logged and left out.
+ */
+static void
+load_plugins (ArtemisDaemon *self)
+{
+	const ArtemisConfig *config = self->config;
+	g_autoptr (GPtrArray) filters = NULL;
+	g_autoptr (GPtrArray) strategies = NULL;
+
+	self->plugins = artemis_plugin_loader_new_for_config (config);
+	artemis_plugin_loader_scan (self->plugins);
+	artemis_plugin_loader_setup (self->plugins, config->plugin_settings);
+
+	filters = artemis_plugin_loader_get_filter_chain (self->plugins,
+							 (const char *const *) config->plugins_filters);
+	for (guint i = 0; i < filters->len; i++)
+		artemis_discovery_add_filter (self->discovery, g_ptr_array_index (filters, i));
+	strategies = artemis_plugin_loader_get_plugins_of_kind (self->plugins, ARTEMIS_PLUGIN_KIND_ROUTE_STRATEGY);
+	for (guint i = 0; i < strategies->len; i++)
+		artemis_router_add_strategy (self->router, g_ptr_array_index (strategies, i));
+}
+
+/* Spec §4.5 step 2: a `new` or `change` of an instance down by management is not pushed. */
+static gboolean
+is_pushed (ArtemisChange *change, gpointer user_data)
+{
+	if (change->type != ARTEMIS_CHANGE_NEW && change->type != ARTEMIS_CHANGE_CHANGE)
+		return TRUE;
+	return !artemis_management_is_instance_down (user_data, change->instance);
+}
+
+ArtemisDaemon *
+artemis_daemon_new (ArtemisConfig *config)
+{
+	ArtemisDaemon *self = g_object_new (ARTEMIS_TYPE_DAEMON, NULL);
+	g_autofree char *url = derive_node_url (config, config->port);
+
+	self->config = config;
+	self->change_log = artemis_change_log_new (config->change_buffer_size);
+	self->node = artemis_node_new (config, url);
+	self->registry = artemis_registry_new (config, self->node, self->change_log);
+	self->discovery = artemis_discovery_new (self->registry);
+	self->versioned_cache = artemis_versioned_cache_new (self->discovery, config);
+	self->router = artemis_router_new (self->discovery, config->default_route_strategy);
+	self->management = artemis_management_new (self->registry);
+	artemis_discovery_set_management (self->discovery, self->management);
+	load_plugins (self);
+	self->server = artemis_server_new (config->context_path, config->max_body_size);
+	self->ws_hub = artemis_ws_hub_new (config, self->registry);
+	artemis_ws_hub_set_change_filter (self->ws_hub, is_pushed, g_object_ref (self->management), g_object_unref);
+	return self;
+}
+
+static void
+artemis_daemon_dispose (GObject *object)
+{
+	ArtemisDaemon *self = ARTEMIS_DAEMON (object);
+
+	/* Sessions first: their handlers point into the server's routes. */
+	g_clear_object (&self->ws_hub);
+	g_clear_object (&self->server);
+	/* Finishes queued writes and closes the store, even while a reply holds it, before its plugin shuts down. */
+	if (self->storage != NULL) {
+		artemis_write_queue_set_store (artemis_management_get_write_queue (self->management), NULL);
+		artemis_storage_close (self->storage);
+	}
+	g_clear_object (&self->storage);
+	g_clear_object (&self->router);
+	g_clear_object (&self->plugins);
+	g_clear_object (&self->versioned_cache);
+	g_clear_object (&self->discovery);
+	g_clear_object (&self->management);
+	g_clear_object (&self->registry);
+	g_clear_object (&self->node);
+	g_clear_object (&self->change_log);
+	G_OBJECT_CLASS (artemis_daemon_parent_class)->dispose (object);
+}
+
+static void
+artemis_daemon_finalize (GObject *object)
+{
+	artemis_config_free (ARTEMIS_DAEMON (object)->config);
+	G_OBJECT_CLASS (artemis_daemon_parent_class)->finalize (object);
+}
+
+static void
+artemis_daemon_class_init (ArtemisDaemonClass *klass)
+{
+	GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+	object_class->dispose = artemis_daemon_dispose;
+	object_class->finalize = artemis_daemon_finalize;
+}
+
+static void
+artemis_daemon_init (ArtemisDaemon *self)
+{
+}
+
+/* The storage backend plugin `storage-NAME` the configuration names, or NULL saying why not. */
+static ArtemisStorageBackend *
+find_storage_backend (ArtemisDaemon *self, GError **error)
+{
+	g_autofree char *name = g_strconcat ("storage-", self->config->storage_backend, NULL);
+	g_autoptr (GPtrArray) backends =
+		artemis_plugin_loader_get_plugins_of_kind (self->plugins, ARTEMIS_PLUGIN_KIND_STORAGE_BACKEND);
+	GPtrArray *infos = artemis_plugin_loader_get_infos (self->plugins);
+	const char *reason = _("no such plugin in the plugin directories");
+
+	for (guint i = 0; i < backends->len; i++) {
+		ArtemisPlugin *plugin = g_ptr_array_index (backends, i);
+
+		if (g_str_equal (artemis_plugin_get_name (plugin), name))
+			return ARTEMIS_STORAGE_BACKEND (plugin);
+	}
+	for (guint i = 0; i < infos->len; i++) {
+		const ArtemisPluginInfo *info = g_ptr_array_index (infos, i);
+
+		if (g_str_equal (info->name, name) && info->reason != NULL)
+			reason = info->reason;
+	}
+	g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_CONFIG,
+		     /* TRANSLATORS: [storage] backend=NAME, its plugin, and why it cannot be used */
+		     _("Storage backend “%s” ([storage] backend) is not available: plugin %s: %s"),
+		     self->config->storage_backend, name, reason);
+	return NULL;
+}
+
+/* Management state is loaded before anything is served, from a store that must work. */
+static gboolean
+start_storage (ArtemisDaemon *self, GError **error)
+{
+	ArtemisStorageBackend *backend = find_storage_backend (self, error);
+
+	if (backend == NULL)
+		return FALSE;
+	self->storage = artemis_storage_new (backend, self->management, error);
+	if (self->storage == NULL)
+		return FALSE;
+	if (!artemis_storage_open (self->storage, self->config->data_dir, error)) {
+		g_prefix_error (error, _("Cannot use the management database: "));
+		return FALSE;
+	}
+	artemis_write_queue_set_store (artemis_management_get_write_queue (self->management),
+				       ARTEMIS_STORE (self->storage));
+	artemis_storage_start_polling (self->storage, self->config->storage_poll_interval_ms);
+	return TRUE;
+}
+
+/* Each API area gets the parts of the node it uses. */
+static void
+add_routes (ArtemisDaemon *self)
+{
+	ArtemisServer *server = self->server;
+
+	artemis_api_registry_add_routes (server, self->registry);
+	artemis_api_discovery_add_routes (server, self->discovery, self->versioned_cache);
+	artemis_api_status_add_routes (server, self->config, self->node, self->registry, self->ws_hub);
+	artemis_api_route_add_routes (server, self->router);
+	artemis_api_management_add_routes (server, self->management, self->discovery);
+	artemis_api_zone_add_routes (server, self->management, self->storage);
+	artemis_api_log_add_routes (server, self->storage);
+	artemis_api_group_add_routes (server, self->management);
+	artemis_api_canary_add_routes (server, self->management);
+	artemis_api_websocket_add_routes (server, self->config, self->registry, self->ws_hub);
+}
+
+gboolean
+artemis_daemon_start (ArtemisDaemon *self, GError **error)
+{
+	guint port;
+
+	g_return_val_if_fail (ARTEMIS_IS_DAEMON (self), FALSE);
+	if (!start_storage (self, error))
+		return FALSE;
+	add_routes (self);
+	if (!artemis_server_listen (self->server, self->config->bind_address, self->config->port, error)) {
+		g_prefix_error (error, _("Cannot listen: "));
+		return FALSE;
+	}
+	/* With port 0 the node URL is only known now. */
+	port = artemis_server_get_port (self->server);
+	if (port != self->config->port) {
+		g_autofree char *url = derive_node_url (self->config, port);
+
+		artemis_node_set_url (self->node, url);
+	}
+	artemis_registry_start (self->registry);
+	artemis_versioned_cache_start (self->versioned_cache);
+	artemis_ws_hub_start (self->ws_hub);
+	return TRUE;
+}
+
+const ArtemisConfig *
+artemis_daemon_get_config (ArtemisDaemon *self)
+{
+	return self->config;
+}
+
+const char *
+artemis_daemon_get_url (ArtemisDaemon *self)
+{
+	return artemis_node_get_url (self->node);
+}
+
+guint
+artemis_daemon_get_port (ArtemisDaemon *self)
+{
+	return artemis_server_get_port (self->server);
+}
+
+ArtemisNode *
+artemis_daemon_get_node (ArtemisDaemon *self)
+{
+	return self->node;
+}
+
+ArtemisChangeLog *
+artemis_daemon_get_change_log (ArtemisDaemon *self)
+{
+	return self->change_log;
+}
+
+ArtemisRegistry *
+artemis_daemon_get_registry (ArtemisDaemon *self)
+{
+	return self->registry;
+}
+
+ArtemisVersionedCache *
+artemis_daemon_get_versioned_cache (ArtemisDaemon *self)
+{
+	return self->versioned_cache;
+}
+
+ArtemisManagement *
+artemis_daemon_get_management (ArtemisDaemon *self)
+{
+	return self->management;
+}
+
+ArtemisRouter *
+artemis_daemon_get_router (ArtemisDaemon *self)
+{
+	return self->router;
+}
+
+ArtemisWsHub *
+artemis_daemon_get_ws_hub (ArtemisDaemon *self)
+{
+	return self->ws_hub;
+}
+
+ArtemisStorage *
+artemis_daemon_get_storage (ArtemisDaemon *self)
+{
+	return self->storage;
+}

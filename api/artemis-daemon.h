@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include "artemis-api.h"
+
+G_BEGIN_DECLS
+
+#define ARTEMIS_TYPE_DAEMON (artemis_daemon_get_type ())
+G_DECLARE_FINAL_TYPE (ArtemisDaemon, artemis_daemon, ARTEMIS, DAEMON, GObject)
+
+/*
+ * One artemisd node: it builds the core objects from the configuration,
+ * loads the plugins, opens the management store, and gives each API area
+ * only the parts it needs. The daemon's main() and the in-process tests
+ * both build one.
+ */
+
+/* Takes ownership of @config. Nothing listens or ticks until artemis_daemon_start(). */
+ArtemisDaemon *artemis_daemon_new (ArtemisConfig *config);
+/*
+ * Opens the management store and loads it (failing when it cannot be used:
+ * the node never serves without it), adds every API area's routes, then
+ * listens on the configured address and port and starts the periodic tasks.
+ */
+gboolean artemis_daemon_start (ArtemisDaemon *daemon, GError **error);
+
+const ArtemisConfig *artemis_daemon_get_config (ArtemisDaemon *daemon);
+/* The base URL clients use (http://host:port/context/). */
+const char *artemis_daemon_get_url (ArtemisDaemon *daemon);
+/* The port listened on, once started. */
+guint artemis_daemon_get_port (ArtemisDaemon *daemon);
+
+/* The parts, for tests and exporters that read the node's state (borrowed). */
+ArtemisNode *artemis_daemon_get_node (ArtemisDaemon *daemon);
+ArtemisChangeLog *artemis_daemon_get_change_log (ArtemisDaemon *daemon);
+ArtemisRegistry *artemis_daemon_get_registry (ArtemisDaemon *daemon);
+ArtemisVersionedCache *artemis_daemon_get_versioned_cache (ArtemisDaemon *daemon);
+ArtemisManagement *artemis_daemon_get_management (ArtemisDaemon *daemon);
+ArtemisRouter *artemis_daemon_get_router (ArtemisDaemon *daemon);
+ArtemisWsHub *artemis_daemon_get_ws_hub (ArtemisDaemon *daemon);
+/* NULL until started. */
+ArtemisStorage *artemis_daemon_get_storage (ArtemisDaemon *daemon);
+
+G_END_DECLS
