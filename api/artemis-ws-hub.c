@@ -7,7 +7,7 @@ struct _ArtemisWsSession {
 	ArtemisWsHub *hub;
 	ArtemisWsConnection *connection;
 	ArtemisWsEndpoint endpoint;
-	gint64 opened_us;
+	gint64 opened_ms; /* on the registry clock */
 	GList link; /* in hub->sessions */
 	/* Subscribed services: key → service id as the client first sent it; or NULL. */
 	GHashTable *services;
@@ -31,7 +31,7 @@ struct _ArtemisWsHub {
 	guint max_subscriptions;
 	guint max_queued_frames;
 	gsize max_queued_bytes;
-	gint64 session_ttl_us;
+	gint64 session_ttl_ms;
 	guint check_interval_ms;
 
 	GQueue sessions; /* ArtemisWsSession, oldest first: the TTL order */
@@ -252,7 +252,7 @@ artemis_ws_hub_accept (ArtemisWsHub *self, ArtemisWsEndpoint endpoint, GIOStream
 	session->hub = self;
 	session->connection = connection;
 	session->endpoint = endpoint;
-	session->opened_us = g_get_monotonic_time ();
+	session->opened_ms = artemis_registry_now (self->registry);
 	session->link.data = session;
 	session->func = func;
 	session->user_data = user_data;
@@ -338,13 +338,13 @@ artemis_ws_hub_get_stats (ArtemisWsHub *self, ArtemisWsHubStats *stats)
 guint
 artemis_ws_hub_expire_sessions (ArtemisWsHub *self)
 {
-	gint64 now = g_get_monotonic_time ();
+	gint64 now = artemis_registry_now (self->registry);
 	guint n = 0;
 
 	for (GList *l = self->sessions.head; l != NULL; l = l->next) {
 		ArtemisWsSession *session = l->data;
 
-		if (now - session->opened_us < self->session_ttl_us)
+		if (now - session->opened_ms < self->session_ttl_ms)
 			break;
 		if (!artemis_ws_connection_is_open (session->connection))
 			continue;
@@ -445,7 +445,7 @@ artemis_ws_hub_new (const ArtemisConfig *config, ArtemisRegistry *registry)
 	self->max_subscriptions = config->ws_max_subscriptions;
 	self->max_queued_frames = config->ws_max_queued_messages;
 	self->max_queued_bytes = config->ws_max_queued_bytes;
-	self->session_ttl_us = config->ws_session_ttl_ms * G_TIME_SPAN_MILLISECOND;
+	self->session_ttl_ms = config->ws_session_ttl_ms;
 	self->check_interval_ms = config->ws_session_check_interval_ms;
 	self->poller = artemis_poller_new ();
 	self->listener_id = artemis_change_log_add_listener (self->log, on_change, self, NULL);

@@ -296,15 +296,16 @@ scanner_new_exact (const char *json, gssize len)
 }
 
 static void
-assert_json_error (const GError *error, ArtemisJsonError code, gsize offset)
+assert_json_error (ArtemisJsonScanner *scanner, const GError *error, ArtemisJsonFailure code, gsize offset)
 {
 	g_autofree char *prefix = NULL;
 	g_autofree char *head = NULL;
 
-	g_assert_error (error, ARTEMIS_JSON_ERROR, (gint) code);
+	g_assert_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST);
+	g_assert_cmpint (artemis_json_scanner_get_failure (scanner), ==, code);
 	prefix = g_strdup_printf (
 		"%s at byte %" G_GSIZE_FORMAT ": ",
-		code == ARTEMIS_JSON_ERROR_TYPE ? "Invalid value" : "Invalid JSON", offset);
+		code == ARTEMIS_JSON_FAILURE_TYPE ? "Invalid value" : "Invalid JSON", offset);
 	head = g_strndup (error->message, strlen (prefix));
 	g_assert_cmpstr (head, ==, prefix);
 	g_assert_cmpuint (strlen (error->message), >, strlen (prefix));
@@ -339,7 +340,7 @@ assert_scan_string (const char *json, const char *expected)
 }
 
 static void
-assert_read_string_error (const char *json, ArtemisJsonError code, gsize offset)
+assert_read_string_error (const char *json, ArtemisJsonFailure code, gsize offset)
 {
 	g_autoptr (ArtemisJsonScanner) scanner = scanner_new_exact (json, -1);
 	g_autoptr (GError) error = NULL;
@@ -347,7 +348,7 @@ assert_read_string_error (const char *json, ArtemisJsonError code, gsize offset)
 
 	g_assert_false (artemis_json_scanner_read_string (scanner, &value, &error));
 	g_assert_null (value);
-	assert_json_error (error, code, offset);
+	assert_json_error (scanner, error, code, offset);
 }
 
 static gint64
@@ -468,7 +469,7 @@ test_scanner_peek_closing (void)
 	g_assert_no_error (error);
 	assert_peek (object, ARTEMIS_JSON_TOKEN_END_OBJECT);
 	g_assert_false (artemis_json_scanner_skip_value (object, &error));
-	assert_json_error (error, ARTEMIS_JSON_ERROR_SYNTAX, 6);
+	assert_json_error (object, error, ARTEMIS_JSON_FAILURE_SYNTAX, 6);
 	g_clear_error (&error);
 
 	g_assert_true (artemis_json_scanner_begin_object (array, &is_null, &error));
@@ -479,7 +480,7 @@ test_scanner_peek_closing (void)
 	assert_peek (empty, ARTEMIS_JSON_TOKEN_EOF);
 	assert_peek (blank, ARTEMIS_JSON_TOKEN_EOF);
 	g_assert_false (artemis_json_scanner_read_string (blank, &value, &error));
-	assert_json_error (error, ARTEMIS_JSON_ERROR_SYNTAX, 4);
+	assert_json_error (blank, error, ARTEMIS_JSON_FAILURE_SYNTAX, 4);
 	g_assert_null (value);
 }
 
@@ -740,11 +741,11 @@ test_scanner_string_positions (void)
 
 			bad = g_strdup_printf ("\"%s\"", plain);
 			bad[1 + at] = (char) 0xff;
-			assert_read_string_error (bad, ARTEMIS_JSON_ERROR_ENCODING, 1 + at);
+			assert_read_string_error (bad, ARTEMIS_JSON_FAILURE_ENCODING, 1 + at);
 
 			control = g_strdup_printf ("\"%s\"", plain);
 			control[1 + at] = '\x1f';
-			assert_read_string_error (control, ARTEMIS_JSON_ERROR_SYNTAX, 1 + at);
+			assert_read_string_error (control, ARTEMIS_JSON_FAILURE_SYNTAX, 1 + at);
 		}
 	}
 }
@@ -883,7 +884,7 @@ assert_int_range_error (const char *json, gint64 min, gint64 max, gsize offset)
 	gint value = -99;
 
 	g_assert_false (artemis_json_scanner_read_int (scanner, min, max, &value, &error));
-	assert_json_error (error, ARTEMIS_JSON_ERROR_TYPE, offset);
+	assert_json_error (scanner, error, ARTEMIS_JSON_FAILURE_TYPE, offset);
 	g_assert_cmpint (value, ==, -99);
 	g_assert_cmpuint (artemis_json_scanner_get_offset (scanner), ==, offset);
 }
@@ -1106,7 +1107,7 @@ test_scanner_too_deep (void)
 	g_assert_true (artemis_json_scanner_next_element (scanner, &more, &error));
 	g_assert_true (more);
 	g_assert_false (artemis_json_scanner_begin_array (scanner, &is_null, &error));
-	assert_json_error (error, ARTEMIS_JSON_ERROR_DEPTH, ARTEMIS_JSON_MAX_DEPTH);
+	assert_json_error (scanner, error, ARTEMIS_JSON_FAILURE_DEPTH, ARTEMIS_JSON_MAX_DEPTH);
 }
 
 /* A TYPE error consumes nothing: the value can still be read another way. */
@@ -1126,36 +1127,36 @@ test_scanner_type_error_recovery (void)
 	g_assert_true (artemis_json_scanner_begin_array (scanner, &is_null, &error));
 	g_assert_true (artemis_json_scanner_next_element (scanner, &more, &error));
 	g_assert_false (artemis_json_scanner_read_int64 (scanner, &value, &error));
-	assert_json_error (error, ARTEMIS_JSON_ERROR_TYPE, 1);
+	assert_json_error (scanner, error, ARTEMIS_JSON_FAILURE_TYPE, 1);
 	g_clear_error (&error);
 	g_assert_cmpint (value, ==, -1);
 	g_assert_cmpuint (artemis_json_scanner_get_offset (scanner), ==, 1);
 	g_assert_false (artemis_json_scanner_read_bool (scanner, &flag, &error));
-	assert_json_error (error, ARTEMIS_JSON_ERROR_TYPE, 1);
+	assert_json_error (scanner, error, ARTEMIS_JSON_FAILURE_TYPE, 1);
 	g_clear_error (&error);
 	g_assert_true (artemis_json_scanner_read_string (scanner, &abc, &error));
 	g_assert_cmpstr (abc, ==, "abc");
 
 	g_assert_true (artemis_json_scanner_next_element (scanner, &more, &error));
 	g_assert_false (artemis_json_scanner_read_string (scanner, &big, &error));
-	assert_json_error (error, ARTEMIS_JSON_ERROR_TYPE, 7);
+	assert_json_error (scanner, error, ARTEMIS_JSON_FAILURE_TYPE, 7);
 	g_clear_error (&error);
 	g_assert_null (big);
 	g_assert_false (artemis_json_scanner_begin_array (scanner, &is_null, &error));
-	assert_json_error (error, ARTEMIS_JSON_ERROR_TYPE, 7);
+	assert_json_error (scanner, error, ARTEMIS_JSON_FAILURE_TYPE, 7);
 	g_clear_error (&error);
 	g_assert_true (artemis_json_scanner_skip_value (scanner, &error));
 
 	g_assert_true (artemis_json_scanner_next_element (scanner, &more, &error));
 	g_assert_false (artemis_json_scanner_read_int64 (scanner, &value, &error));
-	assert_json_error (error, ARTEMIS_JSON_ERROR_TYPE, 15);
+	assert_json_error (scanner, error, ARTEMIS_JSON_FAILURE_TYPE, 15);
 	g_clear_error (&error);
 	g_assert_true (artemis_json_scanner_read_string (scanner, &big, &error));
 	g_assert_cmpstr (big, ==, "99999999999999999999");
 
 	g_assert_true (artemis_json_scanner_next_element (scanner, &more, &error));
 	g_assert_false (artemis_json_scanner_read_int64 (scanner, &value, &error));
-	assert_json_error (error, ARTEMIS_JSON_ERROR_TYPE, 36);
+	assert_json_error (scanner, error, ARTEMIS_JSON_FAILURE_TYPE, 36);
 	g_clear_error (&error);
 	g_assert_true (artemis_json_scanner_read_bool (scanner, &flag, &error));
 	g_assert_true (flag);
@@ -1183,21 +1184,21 @@ test_scanner_error_is_final (void)
 	g_assert_true (artemis_json_scanner_next_element (scanner, &more, &error));
 	g_assert_true (more);
 	g_assert_false (artemis_json_scanner_read_int64 (scanner, &value, &error));
-	assert_json_error (error, ARTEMIS_JSON_ERROR_SYNTAX, 3);
+	assert_json_error (scanner, error, ARTEMIS_JSON_FAILURE_SYNTAX, 3);
 	g_clear_error (&error);
 	g_assert_cmpuint (artemis_json_scanner_get_offset (scanner), ==, 3);
 
 	g_assert_false (artemis_json_scanner_peek (scanner, &token, &error));
-	assert_json_error (error, ARTEMIS_JSON_ERROR_SYNTAX, 3);
+	assert_json_error (scanner, error, ARTEMIS_JSON_FAILURE_SYNTAX, 3);
 	g_clear_error (&error);
 	g_assert_false (artemis_json_scanner_skip_value (scanner, &error));
-	assert_json_error (error, ARTEMIS_JSON_ERROR_SYNTAX, 3);
+	assert_json_error (scanner, error, ARTEMIS_JSON_FAILURE_SYNTAX, 3);
 	g_clear_error (&error);
 	g_assert_false (artemis_json_scanner_next_element (scanner, &more, &error));
-	assert_json_error (error, ARTEMIS_JSON_ERROR_SYNTAX, 3);
+	assert_json_error (scanner, error, ARTEMIS_JSON_FAILURE_SYNTAX, 3);
 	g_clear_error (&error);
 	g_assert_false (artemis_json_scanner_finish (scanner, &error));
-	assert_json_error (error, ARTEMIS_JSON_ERROR_SYNTAX, 3);
+	assert_json_error (scanner, error, ARTEMIS_JSON_FAILURE_SYNTAX, 3);
 }
 
 /* Scanner: typed readers on the wrong kind of value */
@@ -1284,7 +1285,7 @@ test_scanner_type_error (gconstpointer data)
 	g_autoptr (GError) error = NULL;
 
 	g_assert_false (read_as (scanner, type_case->kind, &error));
-	assert_json_error (error, ARTEMIS_JSON_ERROR_TYPE, type_case->offset);
+	assert_json_error (scanner, error, ARTEMIS_JSON_FAILURE_TYPE, type_case->offset);
 	g_clear_error (&error);
 
 	/* Nothing was consumed: the value still skips, and the document is valid. */
@@ -1300,12 +1301,12 @@ typedef struct {
 	const char *name;
 	const char *json;
 	gssize len; /* -1 for strlen() */
-	ArtemisJsonError code;
+	ArtemisJsonFailure code;
 	gsize offset;
 } ErrorCase;
 
-#define SYNTAX ARTEMIS_JSON_ERROR_SYNTAX
-#define ENCODING ARTEMIS_JSON_ERROR_ENCODING
+#define SYNTAX ARTEMIS_JSON_FAILURE_SYNTAX
+#define ENCODING ARTEMIS_JSON_FAILURE_ENCODING
 
 static const ErrorCase error_cases[] = {
 	/* UTF-8 */
@@ -1431,7 +1432,7 @@ test_scanner_error (gconstpointer data)
 
 	g_assert_false (artemis_json_scanner_skip_value (scanner, &error)
 			&& artemis_json_scanner_finish (scanner, &error));
-	assert_json_error (error, error_case->code, error_case->offset);
+	assert_json_error (scanner, error, error_case->code, error_case->offset);
 }
 
 static void
@@ -1441,7 +1442,7 @@ assert_too_deep (const char *json, gsize offset)
 	g_autoptr (GError) error = NULL;
 
 	g_assert_false (artemis_json_scanner_skip_value (scanner, &error));
-	assert_json_error (error, ARTEMIS_JSON_ERROR_DEPTH, offset);
+	assert_json_error (scanner, error, ARTEMIS_JSON_FAILURE_DEPTH, offset);
 }
 
 static void
@@ -1484,7 +1485,7 @@ test_scanner_typed_errors (void)
 	g_assert_true (artemis_json_scanner_next_member (trailing, &more, &error));
 	g_assert_true (artemis_json_scanner_read_int64 (trailing, &value, &error));
 	g_assert_false (artemis_json_scanner_next_member (trailing, &more, &error));
-	assert_json_error (error, ARTEMIS_JSON_ERROR_SYNTAX, 7);
+	assert_json_error (trailing, error, ARTEMIS_JSON_FAILURE_SYNTAX, 7);
 	g_clear_error (&error);
 
 	g_assert_true (artemis_json_scanner_begin_array (utf8, &is_null, &error));
@@ -1493,13 +1494,13 @@ test_scanner_typed_errors (void)
 	g_assert_true (artemis_json_scanner_next_element (utf8, &more, &error));
 	g_assert_false (artemis_json_scanner_read_string (utf8, &bad, &error));
 	g_assert_null (bad);
-	assert_json_error (error, ARTEMIS_JSON_ERROR_ENCODING, 7);
+	assert_json_error (utf8, error, ARTEMIS_JSON_FAILURE_ENCODING, 7);
 	g_clear_error (&error);
 
 	g_assert_true (artemis_json_scanner_begin_object (number, &is_null, &error));
 	g_assert_true (artemis_json_scanner_next_member (number, &more, &error));
 	g_assert_false (artemis_json_scanner_read_int64 (number, &value, &error));
-	assert_json_error (error, ARTEMIS_JSON_ERROR_SYNTAX, 8);
+	assert_json_error (number, error, ARTEMIS_JSON_FAILURE_SYNTAX, 8);
 }
 
 static void

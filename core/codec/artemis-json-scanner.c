@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 
+#include "artemis-error.h"
 #include "artemis-json-scanner.h"
 
 #include <string.h>
@@ -12,7 +13,6 @@
  */
 
 /* clang-format off */
-G_DEFINE_QUARK (artemis-json-error-quark, artemis_json_error)
 /* clang-format on */
 
 /* Bits of one frame of the container stack. */
@@ -32,7 +32,8 @@ struct _ArtemisJsonScanner {
 	gboolean want_value;
 
 	gboolean failed;
-	ArtemisJsonError failed_code;
+	ArtemisJsonFailure failed_code; /* what stopped the scanner */
+	ArtemisJsonFailure last_failure;
 
 	/* The current member name: points into data, or into name_buf once unescaped. */
 	const char *name;
@@ -107,12 +108,12 @@ artemis_json_scanner_free (ArtemisJsonScanner *scanner)
 	g_free (scanner);
 }
 
-static gboolean scanner_fail (ArtemisJsonScanner *scanner, GError **error, ArtemisJsonError code,
+static gboolean scanner_fail (ArtemisJsonScanner *scanner, GError **error, ArtemisJsonFailure code,
 			      gsize offset, const char *format, ...) G_GNUC_PRINTF (5, 6);
 
 /* Reports an error at byte @offset; all but TYPE errors stop the scanner there. */
 static gboolean
-scanner_fail (ArtemisJsonScanner *scanner, GError **error, ArtemisJsonError code, gsize offset,
+scanner_fail (ArtemisJsonScanner *scanner, GError **error, ArtemisJsonFailure code, gsize offset,
 	      const char *format, ...)
 {
 	g_autofree char *what = NULL;
@@ -122,8 +123,9 @@ scanner_fail (ArtemisJsonScanner *scanner, GError **error, ArtemisJsonError code
 	what = g_strdup_vprintf (format, args);
 	va_end (args);
 
-	if (code == ARTEMIS_JSON_ERROR_TYPE) {
-		g_set_error (error, ARTEMIS_JSON_ERROR, code,
+	scanner->last_failure = code;
+	if (code == ARTEMIS_JSON_FAILURE_TYPE) {
+		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST,
 			     "Invalid value at byte %" G_GSIZE_FORMAT ": %s", offset, what);
 		return FALSE;
 	}
@@ -131,7 +133,7 @@ scanner_fail (ArtemisJsonScanner *scanner, GError **error, ArtemisJsonError code
 	scanner->failed = TRUE;
 	scanner->failed_code = code;
 	scanner->pos = MIN (offset, scanner->len);
-	g_set_error (error, ARTEMIS_JSON_ERROR, code,
+	g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST,
 		     "Invalid JSON at byte %" G_GSIZE_FORMAT ": %s", offset, what);
 	return FALSE;
 }
@@ -142,7 +144,8 @@ scanner_check_usable (ArtemisJsonScanner *scanner, GError **error)
 	if (G_LIKELY (!scanner->failed))
 		return TRUE;
 
-	g_set_error (error, ARTEMIS_JSON_ERROR, scanner->failed_code,
+	scanner->last_failure = scanner->failed_code;
+	g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST,
 		     "Invalid JSON at byte %" G_GSIZE_FORMAT ": stopped at an earlier error",
 		     scanner->pos);
 	return FALSE;
@@ -154,17 +157,17 @@ scanner_fail_unexpected (ArtemisJsonScanner *scanner, GError **error, gsize offs
 	guchar c = scanner->data[offset];
 
 	if (c >= 0x20 && c < 0x7F)
-		return scanner_fail (scanner, error, ARTEMIS_JSON_ERROR_SYNTAX, offset,
+		return scanner_fail (scanner, error, ARTEMIS_JSON_FAILURE_SYNTAX, offset,
 				     "unexpected character '%c'", c);
 
-	return scanner_fail (scanner, error, ARTEMIS_JSON_ERROR_SYNTAX, offset,
+	return scanner_fail (scanner, error, ARTEMIS_JSON_FAILURE_SYNTAX, offset,
 			     "unexpected byte 0x%02X", c);
 }
 
 static gboolean
 scanner_fail_eof (ArtemisJsonScanner *scanner, GError **error, const char *what)
 {
-	return scanner_fail (scanner, error, ARTEMIS_JSON_ERROR_SYNTAX, scanner->len,
+	return scanner_fail (scanner, error, ARTEMIS_JSON_FAILURE_SYNTAX, scanner->len,
 			     "unexpected end of input, %s", what);
 }
 
@@ -330,12 +333,12 @@ scanner_lex_escape (ArtemisJsonScanner *scanner, const guchar **p, const guchar 
 	case 'u':
 		n = unicode_escape_length (at, end);
 		if (n == 0)
-			return scanner_fail (scanner, error, ARTEMIS_JSON_ERROR_ENCODING, offset,
+			return scanner_fail (scanner, error, ARTEMIS_JSON_FAILURE_ENCODING, offset,
 					     "invalid \\u escape or unpaired surrogate");
 		*p = at + n;
 		return TRUE;
 	default:
-		return scanner_fail (scanner, error, ARTEMIS_JSON_ERROR_ENCODING, offset,
+		return scanner_fail (scanner, error, ARTEMIS_JSON_FAILURE_ENCODING, offset,
 				     "invalid escape sequence");
 	}
 }
@@ -396,7 +399,7 @@ scanner_lex_string (ArtemisJsonScanner *scanner, const guchar **text, gsize *tex
 		p = skip_plain (p, end);
 
 		if (p >= end)
-			return scanner_fail (scanner, error, ARTEMIS_JSON_ERROR_SYNTAX,
+			return scanner_fail (scanner, error, ARTEMIS_JSON_FAILURE_SYNTAX,
 					     scanner->pos, "unterminated string");
 
 		switch (string_class[*p]) {
@@ -411,13 +414,13 @@ scanner_lex_string (ArtemisJsonScanner *scanner, const guchar **text, gsize *tex
 				return FALSE;
 			break;
 		case BYTE_CONTROL:
-			return scanner_fail (scanner, error, ARTEMIS_JSON_ERROR_SYNTAX,
+			return scanner_fail (scanner, error, ARTEMIS_JSON_FAILURE_SYNTAX,
 					     (gsize) (p - scanner->data),
 					     "control character 0x%02X in string", *p);
 		default:
 			n = utf8_sequence_length (p, end);
 			if (n == 0)
-				return scanner_fail (scanner, error, ARTEMIS_JSON_ERROR_ENCODING,
+				return scanner_fail (scanner, error, ARTEMIS_JSON_FAILURE_ENCODING,
 						     (gsize) (p - scanner->data), "invalid UTF-8");
 			p += n;
 			break;
@@ -500,12 +503,12 @@ scanner_lex_number (ArtemisJsonScanner *scanner, const guchar **text, gsize *tex
 	if (*p == '-')
 		p++;
 	if (p >= end || !is_digit (*p))
-		return scanner_fail (scanner, error, ARTEMIS_JSON_ERROR_SYNTAX,
+		return scanner_fail (scanner, error, ARTEMIS_JSON_FAILURE_SYNTAX,
 				     (gsize) (p - scanner->data), "expected a digit after '-'");
 	if (*p == '0') {
 		p++;
 		if (p < end && is_digit (*p))
-			return scanner_fail (scanner, error, ARTEMIS_JSON_ERROR_SYNTAX,
+			return scanner_fail (scanner, error, ARTEMIS_JSON_FAILURE_SYNTAX,
 					     (gsize) (p - 1 - scanner->data),
 					     "leading zeros are not allowed");
 	} else {
@@ -517,7 +520,7 @@ scanner_lex_number (ArtemisJsonScanner *scanner, const guchar **text, gsize *tex
 		*integer = FALSE;
 		p++;
 		if (p >= end || !is_digit (*p))
-			return scanner_fail (scanner, error, ARTEMIS_JSON_ERROR_SYNTAX,
+			return scanner_fail (scanner, error, ARTEMIS_JSON_FAILURE_SYNTAX,
 					     (gsize) (p - scanner->data),
 					     "expected a digit after '.'");
 		while (p < end && is_digit (*p))
@@ -530,7 +533,7 @@ scanner_lex_number (ArtemisJsonScanner *scanner, const guchar **text, gsize *tex
 		if (p < end && (*p == '+' || *p == '-'))
 			p++;
 		if (p >= end || !is_digit (*p))
-			return scanner_fail (scanner, error, ARTEMIS_JSON_ERROR_SYNTAX,
+			return scanner_fail (scanner, error, ARTEMIS_JSON_FAILURE_SYNTAX,
 					     (gsize) (p - scanner->data),
 					     "expected a digit in the exponent");
 		while (p < end && is_digit (*p))
@@ -556,7 +559,7 @@ scanner_check_literal (ArtemisJsonScanner *scanner, const char *word, gsize word
 
 	if (rest < word_len || memcmp (p, word, word_len) != 0
 	    || (rest > word_len && !is_delimiter (p[word_len])))
-		return scanner_fail (scanner, error, ARTEMIS_JSON_ERROR_SYNTAX, scanner->pos,
+		return scanner_fail (scanner, error, ARTEMIS_JSON_FAILURE_SYNTAX, scanner->pos,
 				     "invalid literal, expected '%s'", word);
 
 	return TRUE;
@@ -627,7 +630,7 @@ scanner_value_start (ArtemisJsonScanner *scanner, ArtemisJsonToken *token, GErro
 		return scanner_fail_eof (scanner, error, "expected a value");
 	case ARTEMIS_JSON_TOKEN_END_OBJECT:
 	case ARTEMIS_JSON_TOKEN_END_ARRAY:
-		return scanner_fail (scanner, error, ARTEMIS_JSON_ERROR_SYNTAX, scanner->pos,
+		return scanner_fail (scanner, error, ARTEMIS_JSON_FAILURE_SYNTAX, scanner->pos,
 				     "expected a value");
 	default:
 		return TRUE;
@@ -660,7 +663,7 @@ static gboolean
 scanner_fail_type (ArtemisJsonScanner *scanner, GError **error, const char *expected,
 		   ArtemisJsonToken found)
 {
-	return scanner_fail (scanner, error, ARTEMIS_JSON_ERROR_TYPE, scanner->pos,
+	return scanner_fail (scanner, error, ARTEMIS_JSON_FAILURE_TYPE, scanner->pos,
 			     "expected %s, found %s", expected, token_description (found));
 }
 
@@ -691,7 +694,7 @@ artemis_json_scanner_peek (ArtemisJsonScanner *scanner, ArtemisJsonToken *token,
 	if (!scanner->want_value) {
 		scanner_skip_whitespace (scanner);
 		if (scanner->pos < scanner->len)
-			return scanner_fail (scanner, error, ARTEMIS_JSON_ERROR_SYNTAX,
+			return scanner_fail (scanner, error, ARTEMIS_JSON_FAILURE_SYNTAX,
 					     scanner->pos,
 					     "unexpected data after the top-level value");
 		*token = ARTEMIS_JSON_TOKEN_EOF;
@@ -705,7 +708,7 @@ static gboolean
 scanner_push (ArtemisJsonScanner *scanner, guint8 kind, GError **error)
 {
 	if (scanner->depth >= ARTEMIS_JSON_MAX_DEPTH)
-		return scanner_fail (scanner, error, ARTEMIS_JSON_ERROR_DEPTH, scanner->pos,
+		return scanner_fail (scanner, error, ARTEMIS_JSON_FAILURE_DEPTH, scanner->pos,
 				     "nesting deeper than %d levels", ARTEMIS_JSON_MAX_DEPTH);
 
 	scanner->frames[scanner->depth++] = kind;
@@ -795,13 +798,13 @@ scanner_separator (ArtemisJsonScanner *scanner, guchar close, gboolean *closed, 
 	}
 
 	if (scanner->data[scanner->pos] != ',')
-		return scanner_fail (scanner, error, ARTEMIS_JSON_ERROR_SYNTAX, scanner->pos,
+		return scanner_fail (scanner, error, ARTEMIS_JSON_FAILURE_SYNTAX, scanner->pos,
 				     "expected ',' or '%c' in %s", close, what);
 
 	scanner->pos++;
 	scanner_skip_whitespace (scanner);
 	if (scanner->pos < scanner->len && scanner->data[scanner->pos] == close)
-		return scanner_fail (scanner, error, ARTEMIS_JSON_ERROR_SYNTAX, scanner->pos,
+		return scanner_fail (scanner, error, ARTEMIS_JSON_FAILURE_SYNTAX, scanner->pos,
 				     "trailing comma in %s", what);
 
 	return TRUE;
@@ -834,7 +837,7 @@ scanner_member_name (ArtemisJsonScanner *scanner, gboolean keep_name, GError **e
 	if (scanner->pos >= scanner->len)
 		return scanner_fail_eof (scanner, error, "unterminated object");
 	if (scanner->data[scanner->pos] != '"')
-		return scanner_fail (scanner, error, ARTEMIS_JSON_ERROR_SYNTAX, scanner->pos,
+		return scanner_fail (scanner, error, ARTEMIS_JSON_FAILURE_SYNTAX, scanner->pos,
 				     "expected a member name");
 
 	if (!scanner_lex_string (scanner, &text, &text_len, &escaped, error))
@@ -844,7 +847,7 @@ scanner_member_name (ArtemisJsonScanner *scanner, gboolean keep_name, GError **e
 
 	scanner_skip_whitespace (scanner);
 	if (scanner->pos >= scanner->len || scanner->data[scanner->pos] != ':')
-		return scanner_fail (scanner, error, ARTEMIS_JSON_ERROR_SYNTAX, scanner->pos,
+		return scanner_fail (scanner, error, ARTEMIS_JSON_FAILURE_SYNTAX, scanner->pos,
 				     "expected ':' after member name");
 	scanner->pos++;
 
@@ -1144,7 +1147,7 @@ scanner_fail_int (ArtemisJsonScanner *scanner, GError **error, gsize start, IntP
 	scanner->pos = start;
 
 	if (result == INT_OUT_OF_RANGE)
-		return scanner_fail (scanner, error, ARTEMIS_JSON_ERROR_TYPE, start,
+		return scanner_fail (scanner, error, ARTEMIS_JSON_FAILURE_TYPE, start,
 				     "integer out of range");
 
 	return scanner_fail_type (scanner, error, "an integer", token);
@@ -1257,7 +1260,7 @@ artemis_json_scanner_read_int (ArtemisJsonScanner *scanner, gint64 min, gint64 m
 	/* The result must also fit the gint it is stored in. */
 	if (number < MAX (min, G_MININT) || number > MIN (max, G_MAXINT)) {
 		scanner->pos = start;
-		return scanner_fail (scanner, error, ARTEMIS_JSON_ERROR_TYPE, start,
+		return scanner_fail (scanner, error, ARTEMIS_JSON_FAILURE_TYPE, start,
 				     "integer %" G_GINT64_FORMAT " outside [%" G_GINT64_FORMAT
 				     ", %" G_GINT64_FORMAT "]",
 				     number, MAX (min, G_MININT), MIN (max, G_MAXINT));
@@ -1422,10 +1425,10 @@ artemis_json_scanner_finish (ArtemisJsonScanner *scanner, GError **error)
 
 	scanner_skip_whitespace (scanner);
 	if (scanner->want_value)
-		return scanner_fail (scanner, error, ARTEMIS_JSON_ERROR_SYNTAX, scanner->pos,
+		return scanner_fail (scanner, error, ARTEMIS_JSON_FAILURE_SYNTAX, scanner->pos,
 				     "expected a value");
 	if (scanner->pos < scanner->len)
-		return scanner_fail (scanner, error, ARTEMIS_JSON_ERROR_SYNTAX, scanner->pos,
+		return scanner_fail (scanner, error, ARTEMIS_JSON_FAILURE_SYNTAX, scanner->pos,
 				     "unexpected data after the top-level value");
 
 	return TRUE;
@@ -1437,4 +1440,10 @@ artemis_json_scanner_get_offset (ArtemisJsonScanner *scanner)
 	g_return_val_if_fail (scanner != NULL, 0);
 
 	return scanner->pos;
+}
+
+ArtemisJsonFailure
+artemis_json_scanner_get_failure (ArtemisJsonScanner *scanner)
+{
+	return scanner->last_failure;
 }

@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "artemis-error.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -16,7 +18,7 @@ G_BEGIN_DECLS
  * encoded in UTF-8, and unpaired `\uD800` escapes), control characters inside
  * strings, leading zeros, trailing commas, bare words, nesting deeper than
  * %ARTEMIS_JSON_MAX_DEPTH and anything but whitespace after the top-level value
- * are errors (%ARTEMIS_JSON_ERROR).
+ * are errors (%ARTEMIS_ERROR_BAD_REQUEST).
  *
  * Lenient about types, the way Jackson is as Java Artemis configures it:
  * the typed readers accept `null` (as the default) and coerce scalars, see each
@@ -38,15 +40,18 @@ G_BEGIN_DECLS
 
 #define ARTEMIS_JSON_MAX_DEPTH 64
 
-#define ARTEMIS_JSON_ERROR (artemis_json_error_quark ())
-GQuark artemis_json_error_quark (void);
-
+/*
+ * What a failed read met. Every failure is reported as ARTEMIS_ERROR_BAD_REQUEST
+ * ("Invalid JSON at byte …" or, for a wrongly typed value, "Invalid value at
+ * byte …"); artemis_json_scanner_get_failure() tells which kind it was.
+ */
 typedef enum {
-	ARTEMIS_JSON_ERROR_SYNTAX,       /* malformed JSON text */
-	ARTEMIS_JSON_ERROR_ENCODING,     /* invalid UTF-8 or escape */
-	ARTEMIS_JSON_ERROR_DEPTH,        /* nested too deep */
-	ARTEMIS_JSON_ERROR_TYPE,         /* valid JSON of the wrong type for the field */
-} ArtemisJsonError;
+	ARTEMIS_JSON_FAILURE_NONE,
+	ARTEMIS_JSON_FAILURE_SYNTAX,   /* malformed JSON text */
+	ARTEMIS_JSON_FAILURE_ENCODING, /* invalid UTF-8 or escape */
+	ARTEMIS_JSON_FAILURE_DEPTH,    /* nested too deep */
+	ARTEMIS_JSON_FAILURE_TYPE,     /* valid JSON of the wrong type for the field: the value stays unread */
+} ArtemisJsonFailure;
 
 typedef enum {
 	ARTEMIS_JSON_TOKEN_EOF,
@@ -71,7 +76,7 @@ gboolean artemis_json_scanner_peek (ArtemisJsonScanner *scanner, ArtemisJsonToke
 
 /*
  * Consumes `{` and sets *@is_null FALSE, or consumes `null` and sets it TRUE.
- * Anything else is an %ARTEMIS_JSON_ERROR_TYPE error.
+ * Anything else is an %ARTEMIS_JSON_FAILURE_TYPE error.
  */
 gboolean artemis_json_scanner_begin_object (ArtemisJsonScanner *scanner, gboolean *is_null, GError **error);
 /*
@@ -119,6 +124,8 @@ gboolean artemis_json_scanner_finish (ArtemisJsonScanner *scanner, GError **erro
 
 /* Byte offset of the scanner, for error messages. */
 gsize artemis_json_scanner_get_offset (ArtemisJsonScanner *scanner);
+/* The kind of the last failed read, %ARTEMIS_JSON_FAILURE_NONE before any. */
+ArtemisJsonFailure artemis_json_scanner_get_failure (ArtemisJsonScanner *scanner);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ArtemisJsonScanner, artemis_json_scanner_free)
 

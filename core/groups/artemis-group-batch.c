@@ -2,7 +2,7 @@
 #include "config.h"
 
 #include "artemis-error.h"
-#include "artemis-group-batch.h"
+#include "artemis-group-batch-private.h"
 #include "artemis-record-table.h"
 
 void
@@ -210,6 +210,21 @@ artemis_group_check_element (gconstpointer element, const char *name, guint inde
 		return TRUE;
 	set_member_error (error, name, index, NULL, "is null");
 	return FALSE;
+}
+
+ArtemisStorageRecord *
+artemis_group_copy_element (const ArtemisGroupRequest *request, ArtemisStorageKind kind, const char *name,
+			    guint index, GError **error)
+{
+	const ArtemisStorageRecord *element = g_ptr_array_index (request->lists[kind], index);
+	ArtemisStorageRecord *copy;
+
+	if (!artemis_group_check_element (element, name, index, error))
+		return NULL;
+	copy = artemis_storage_record_copy (element);
+	copy->id = 0;
+	artemis_group_batch_trim (copy);
+	return copy;
 }
 
 gboolean

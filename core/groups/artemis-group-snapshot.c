@@ -5,7 +5,7 @@
 
 #include "artemis-codec.h"
 #include "artemis-group-codec.h"
-#include "artemis-group-snapshot.h"
+#include "artemis-group-snapshot-private.h"
 #include "artemis-route-rules.h"
 
 #define TABLE(tables, kind) ((tables)[(kind) - ARTEMIS_GROUP_FIRST_KIND])

@@ -2,7 +2,7 @@
 #include "config.h"
 
 #include "artemis-error.h"
-#include "artemis-group-batch.h"
+#include "artemis-group-batch-private.h"
 #include "artemis-group-writes.h"
 
 /*
@@ -28,21 +28,6 @@ static GPtrArray *
 finish (ArtemisGroupBatch *batch)
 {
 	return artemis_group_batch_steal (batch);
-}
-
-/* A trimmed copy of element @index of the list of @kind, checked present. */
-static ArtemisStorageRecord *
-element_copy (const ArtemisGroupRequest *request, ArtemisStorageKind kind, const char *name, guint index,
-	      GError **error)
-{
-	const ArtemisStorageRecord *element = g_ptr_array_index (request->lists[kind], index);
-	ArtemisStorageRecord *copy;
-
-	if (!artemis_group_check_element (element, name, index, error))
-		return NULL;
-	copy = artemis_storage_record_copy (element);
-	artemis_group_batch_trim (copy);
-	return copy;
 }
 
 static gboolean
@@ -77,7 +62,7 @@ artemis_group_writes_upsert_groups (ArtemisGroups *groups, const ArtemisGroupReq
 	artemis_group_batch_init (&batch, groups, &request->context);
 	for (guint i = 0; i < request->lists[ARTEMIS_STORAGE_SERVICE_GROUP]->len; i++) {
 		g_autoptr (ArtemisStorageRecord) group =
-			element_copy (request, ARTEMIS_STORAGE_SERVICE_GROUP, "groups", i, error);
+			artemis_group_copy_element (request, ARTEMIS_STORAGE_SERVICE_GROUP, "groups", i, error);
 
 		if (group == NULL ||
 		    !artemis_group_check_fields (group, group_fields, G_N_ELEMENTS (group_fields), "groups", i, error))
@@ -372,7 +357,7 @@ artemis_group_writes_insert_members (ArtemisGroups *groups, const ArtemisGroupRe
 	artemis_group_batch_init (&batch, groups, &request->context);
 	for (guint i = 0; i < request->lists[ARTEMIS_STORAGE_GROUP_INSTANCE]->len; i++) {
 		g_autoptr (ArtemisStorageRecord) member =
-			element_copy (request, ARTEMIS_STORAGE_GROUP_INSTANCE, "groupInstances", i, error);
+			artemis_group_copy_element (request, ARTEMIS_STORAGE_GROUP_INSTANCE, "groupInstances", i, error);
 
 		if (member == NULL ||
 		    !artemis_group_check_fields (member, fields, G_N_ELEMENTS (fields), "groupInstances", i, error) ||
@@ -398,7 +383,7 @@ artemis_group_writes_upsert_logic_instances (ArtemisGroups *groups, const Artemi
 	artemis_group_batch_init (&batch, groups, &request->context);
 	for (guint i = 0; i < request->lists[ARTEMIS_STORAGE_SERVICE_INSTANCE]->len; i++) {
 		g_autoptr (ArtemisStorageRecord) instance =
-			element_copy (request, ARTEMIS_STORAGE_SERVICE_INSTANCE, "serviceInstances", i, error);
+			artemis_group_copy_element (request, ARTEMIS_STORAGE_SERVICE_INSTANCE, "serviceInstances", i, error);
 		const ArtemisStorageRecord *row;
 
 		if (instance == NULL || !artemis_group_check_fields (instance, logic_instance_fields,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
-#include "artemis-group-snapshot.h"
+#include "artemis-group-snapshot-private.h"
 #include "artemis-groups.h"
 
 struct _ArtemisGroups {

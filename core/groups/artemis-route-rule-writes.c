@@ -2,7 +2,7 @@
 #include "config.h"
 
 #include "artemis-error.h"
-#include "artemis-group-batch.h"
+#include "artemis-group-batch-private.h"
 #include "artemis-group-writes.h"
 #include "artemis-route-rules.h"
 
@@ -22,22 +22,6 @@ static const ArtemisStorageField rule_group_fields[] = { FIELD (ROUTE_RULE_ID), 
 static const ArtemisStorageField weighted_group_fields[] = {
 	FIELD (SERVICE_ID), FIELD (REGION_ID), FIELD (ZONE_ID), FIELD (NAME), FIELD (APP_ID), FIELD (STATUS),
 };
-
-/* A trimmed copy of element @index of the list of @kind, which must be present. */
-static ArtemisStorageRecord *
-element_copy (const ArtemisGroupRequest *request, ArtemisStorageKind kind, const char *name, guint index,
-	      GError **error)
-{
-	const ArtemisStorageRecord *element = g_ptr_array_index (request->lists[kind], index);
-	ArtemisStorageRecord *copy;
-
-	if (!artemis_group_check_element (element, name, index, error))
-		return NULL;
-	copy = artemis_storage_record_copy (element);
-	copy->id = 0;
-	artemis_group_batch_trim (copy);
-	return copy;
-}
 
 static GPtrArray *
 checked_list (const ArtemisGroupRequest *request, ArtemisStorageKind kind, const char *name, GError **error)
@@ -95,7 +79,7 @@ artemis_group_writes_upsert_rules (ArtemisGroups *groups, const ArtemisGroupRequ
 	artemis_group_batch_init (&batch, groups, &request->context);
 	for (guint i = 0; i < list->len; i++) {
 		g_autoptr (ArtemisStorageRecord) rule =
-			element_copy (request, ARTEMIS_STORAGE_ROUTE_RULE, "routeRules", i, error);
+			artemis_group_copy_element (request, ARTEMIS_STORAGE_ROUTE_RULE, "routeRules", i, error);
 
 		if (rule == NULL ||
 		    !artemis_group_check_fields (rule, rule_fields, G_N_ELEMENTS (rule_fields), "routeRules", i, error))
@@ -112,7 +96,7 @@ static ArtemisStorageRecord *
 rule_group_element (ArtemisGroupBatch *batch, const ArtemisGroupRequest *request, guint index, GError **error)
 {
 	g_autoptr (ArtemisStorageRecord) element =
-		element_copy (request, ARTEMIS_STORAGE_ROUTE_RULE_GROUP, "routeRuleGroups", index, error);
+		artemis_group_copy_element (request, ARTEMIS_STORAGE_ROUTE_RULE_GROUP, "routeRuleGroups", index, error);
 
 	if (element == NULL ||
 	    !artemis_group_check_fields (element, rule_group_fields, G_N_ELEMENTS (rule_group_fields),

@@ -72,6 +72,12 @@ gboolean artemis_group_check_fields (const ArtemisStorageRecord *record, const A
 gboolean artemis_group_check_list (gconstpointer list, guint len, const char *name, GError **error);
 /* Element @index of @name is not null. */
 gboolean artemis_group_check_element (gconstpointer element, const char *name, guint index, GError **error);
+/*
+ * A trimmed copy of element @index of the list of @kind (named @name),
+ * checked present; its row id is dropped: the batch numbers rows.
+ */
+ArtemisStorageRecord *artemis_group_copy_element (const ArtemisGroupRequest *request, ArtemisStorageKind kind,
+						  const char *name, guint index, GError **error);
 /* Fails with "@what[@index].@member @id does not exist" unless the row exists (deleted or not). */
 gboolean artemis_group_check_exists (ArtemisGroupBatch *batch, ArtemisStorageKind kind, gint64 id,
 				     const char *what, guint index, const char *member, GError **error);
