@@ -253,6 +253,8 @@ artemis_daemon_start (ArtemisDaemon *self, GError **error)
 	if (!start_storage (self, error))
 		return FALSE;
 	add_routes (self);
+	if (!artemis_ws_hub_start (self->ws_hub, error))
+		return FALSE;
 	if (!artemis_server_listen (self->server, self->config->bind_address, self->config->port, error)) {
 		g_prefix_error (error, _("Cannot listen: "));
 		return FALSE;
@@ -266,7 +268,6 @@ artemis_daemon_start (ArtemisDaemon *self, GError **error)
 	}
 	artemis_registry_start (self->registry);
 	artemis_versioned_cache_start (self->versioned_cache);
-	artemis_ws_hub_start (self->ws_hub);
 	return TRUE;
 }
 

@@ -361,12 +361,16 @@ on_sweep (gpointer user_data)
 	return G_SOURCE_CONTINUE;
 }
 
-void
-artemis_ws_hub_start (ArtemisWsHub *self)
+gboolean
+artemis_ws_hub_start (ArtemisWsHub *self, GError **error)
 {
-	g_return_if_fail (self->sweep_id == 0);
+	g_return_val_if_fail (self->sweep_id == 0, FALSE);
 
+	self->poller = artemis_poller_new (error);
+	if (self->poller == NULL)
+		return FALSE;
 	self->sweep_id = g_timeout_add (self->check_interval_ms, on_sweep, self);
+	return TRUE;
 }
 
 void
@@ -447,7 +451,6 @@ artemis_ws_hub_new (const ArtemisConfig *config, ArtemisRegistry *registry)
 	self->max_queued_bytes = config->ws_max_queued_bytes;
 	self->session_ttl_ms = config->ws_session_ttl_ms;
 	self->check_interval_ms = config->ws_session_check_interval_ms;
-	self->poller = artemis_poller_new ();
 	self->listener_id = artemis_change_log_add_listener (self->log, on_change, self, NULL);
 	return self;
 }

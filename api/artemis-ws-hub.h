@@ -62,8 +62,8 @@ G_DECLARE_FINAL_TYPE (ArtemisWsHub, artemis_ws_hub, ARTEMIS, WS_HUB, GObject)
  * past those bounds.
  */
 ArtemisWsHub *artemis_ws_hub_new (const ArtemisConfig *config, ArtemisRegistry *registry);
-/* Starts the session TTL sweep on the thread-default main context. */
-void artemis_ws_hub_start (ArtemisWsHub *hub);
+/* Sets up the sockets' poller and starts the session TTL sweep on the thread-default main context. */
+gboolean artemis_ws_hub_start (ArtemisWsHub *hub, GError **error);
 void artemis_ws_hub_set_change_filter (ArtemisWsHub *hub, ArtemisWsChangeFilter filter, gpointer user_data,
 				       GDestroyNotify destroy);
 
