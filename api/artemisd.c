@@ -8,8 +8,13 @@
 #include <stdlib.h>
 
 #include "artemis-app.h"
+#include "artemis-drain.h"
+#include "artemis-reload.h"
+#include "artemis-systemd.h"
 
 #define DEFAULT_CONFIG_FILE ARTEMIS_SYSCONFDIR "/artemis/artemisd.conf"
+/* How long a stop waits for WebSocket close handshakes and answers in flight. */
+#define DRAIN_TIMEOUT_MS 5000
 
 typedef struct {
 	char *config_file;
@@ -110,11 +115,63 @@ ensure_data_dir (const char *path, GError **error)
 	return TRUE;
 }
 
+/* What the signal handlers act on. */
+typedef struct {
+	const Options *options;
+	ArtemisApp *app;
+	GMainLoop *loop;
+	gboolean stopping;
+} Daemon;
+
+/* SIGHUP: the file and command line again; what can change live does (docs/operations.md). */
 static gboolean
-on_quit_signal (gpointer user_data)
+on_reload_signal (gpointer user_data)
 {
+	Daemon *daemon = user_data;
+	g_autoptr (ArtemisConfig) config = NULL;
+	g_autoptr (GError) error = NULL;
+	g_autofree char *state =
+		g_strdup_printf ("RELOADING=1\nMONOTONIC_USEC=%" G_GINT64_FORMAT, g_get_monotonic_time ());
+
+	artemis_systemd_notify_or_warn (state);
+	g_message ("Reloading the configuration");
+	config = load_config (daemon->options, &error);
+	if (config == NULL)
+		g_warning ("Reload failed, the running configuration stays: %s", error->message);
+	else
+		artemis_reload_apply (daemon->app->config, config, daemon->app->server, daemon->app->ws_hub);
+	artemis_systemd_notify_or_warn ("READY=1");
+	return G_SOURCE_CONTINUE;
+}
+
+static void
+on_drained (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	Daemon *daemon = user_data;
+
+	if (artemis_drain_finish (result))
+		g_message ("Stopped");
+	else
+		g_message ("Stopped after %u ms with work still in flight", DRAIN_TIMEOUT_MS);
+	g_main_loop_quit (daemon->loop);
+}
+
+/* SIGTERM, SIGINT: drain, then exit 0; a second one while draining exits at once. */
+static gboolean
+on_stop_signal (gpointer user_data)
+{
+	Daemon *daemon = user_data;
+
+	if (daemon->stopping) {
+		g_message ("Stopping now");
+		g_main_loop_quit (daemon->loop);
+		return G_SOURCE_CONTINUE;
+	}
+	daemon->stopping = TRUE;
 	g_message ("Stopping");
-	g_main_loop_quit (user_data);
+	artemis_systemd_notify_or_warn ("STOPPING=1");
+	artemis_drain_async (daemon->app->server, daemon->app->ws_hub, daemon->app->storage, DRAIN_TIMEOUT_MS,
+			     on_drained, daemon);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -131,39 +188,41 @@ list_plugins (const ArtemisConfig *config)
 	return EXIT_SUCCESS;
 }
 
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
+
 static int
 run (int argc, char **argv)
 {
-	Options options = { .port = -1 };
+	g_auto (Options) options = { .port = -1 };
 	g_autoptr (GError) error = NULL;
 	g_autoptr (ArtemisApp) app = NULL;
 	g_autoptr (GMainLoop) loop = NULL;
 	g_autofree char *url = NULL;
+	g_autofree char *status = NULL;
 	ArtemisConfig *config;
+	Daemon daemon = { &options };
 
 	if (!parse_options (&argc, &argv, &options, &error)) {
 		g_printerr ("artemisd: %s\n", error->message);
-		options_clear (&options);
 		return EXIT_FAILURE;
 	}
 	if (options.version) {
 		g_print ("artemisd %s\n", PACKAGE_VERSION);
-		options_clear (&options);
 		return EXIT_SUCCESS;
 	}
 	config = load_config (&options, &error);
-	options_clear (&options);
 	if (config != NULL && options.list_plugins) {
-		int status = list_plugins (config);
+		int exit_status = list_plugins (config);
 
 		artemis_config_free (config);
-		return status;
+		return exit_status;
 	}
 	if (config == NULL || !ensure_data_dir (config->data_dir, &error)) {
 		g_printerr ("artemisd: %s\n", error->message);
 		artemis_config_free (config);
 		return EXIT_FAILURE;
 	}
+	g_log_set_debug_enabled (config->log_debug);
 
 	app = artemis_app_new (config);
 	if (!artemis_app_start (app, &error)) {
@@ -176,8 +235,13 @@ run (int argc, char **argv)
 		   config->data_dir);
 
 	loop = g_main_loop_new (NULL, FALSE);
-	g_unix_signal_add (SIGTERM, on_quit_signal, loop);
-	g_unix_signal_add (SIGINT, on_quit_signal, loop);
+	daemon.app = app;
+	daemon.loop = loop;
+	g_unix_signal_add (SIGTERM, on_stop_signal, &daemon);
+	g_unix_signal_add (SIGINT, on_stop_signal, &daemon);
+	g_unix_signal_add (SIGHUP, on_reload_signal, &daemon);
+	status = g_strdup_printf ("READY=1\nSTATUS=Serving on port %u", artemis_server_get_port (app->server));
+	artemis_systemd_notify_or_warn (status);
 	g_main_loop_run (loop);
 	return EXIT_SUCCESS;
 }

@@ -134,7 +134,13 @@ typedef struct _ArtemisTestDaemon ArtemisTestDaemon;
 
 /* The artemisd to test, or NULL (then tests should skip). */
 const char *artemis_test_daemon_get_path (void);
+/* Whether there is an artemisd to test; if not, marks the test skipped, saying why. */
+gboolean artemis_test_daemon_is_available (void);
 ArtemisTestDaemon *artemis_test_daemon_new (const char *config_text);
+/* Replaces its configuration file (read at the next start, or on SIGHUP). */
+void artemis_test_daemon_write_config (ArtemisTestDaemon *daemon, const char *config_text);
+/* Sets @name to @value in its environment from the next start on. */
+void artemis_test_daemon_setenv (ArtemisTestDaemon *daemon, const char *name, const char *value);
 /*
  * Starts it and waits until it listens; FALSE when it exited first. Once it
  * exited, starts it again on the same data directory (the log starts over).
