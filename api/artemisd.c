@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "artemis-app.h"
+#include "artemis-dbus.h"
 #include "artemis-drain.h"
 #include "artemis-reload.h"
 #include "artemis-systemd.h"
@@ -24,6 +25,8 @@ typedef struct {
 	char **plugin_dirs;
 	gboolean version;
 	gboolean list_plugins;
+	gboolean session_bus;
+	gboolean no_dbus;
 } Options;
 
 static void
@@ -50,6 +53,10 @@ parse_options (int *argc, char ***argv, Options *options, GError **error)
 		  N_("DIR") },
 		{ "plugin-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &options->plugin_dirs,
 		  N_("Extra plugin directory (repeatable)"), N_("DIR") },
+		{ "session-bus", 0, 0, G_OPTION_ARG_NONE, &options->session_bus,
+		  N_("Export the D-Bus interface on the session bus instead of the system bus"), NULL },
+		{ "no-dbus", 0, 0, G_OPTION_ARG_NONE, &options->no_dbus,
+		  N_("Do not use D-Bus (overrides [dbus] enabled)"), NULL },
 		{ "list-plugins", 0, 0, G_OPTION_ARG_NONE, &options->list_plugins,
 		  N_("List the plugins found, loaded, disabled and skipped (and why), and exit"), NULL },
 		{ "version", 'V', 0, G_OPTION_ARG_NONE, &options->version, N_("Print the version and exit"), NULL },
@@ -94,6 +101,8 @@ load_config (const Options *options, GError **error)
 		g_strfreev (config->plugin_dirs);
 		config->plugin_dirs = g_strdupv (options->plugin_dirs);
 	}
+	if (options->no_dbus)
+		config->dbus_enabled = FALSE;
 	return g_steal_pointer (&config);
 }
 
@@ -196,6 +205,7 @@ run (int argc, char **argv)
 	g_auto (Options) options = { .port = -1 };
 	g_autoptr (GError) error = NULL;
 	g_autoptr (ArtemisApp) app = NULL;
+	g_autoptr (ArtemisDbus) dbus = NULL;
 	g_autoptr (GMainLoop) loop = NULL;
 	g_autofree char *url = NULL;
 	g_autofree char *status = NULL;
@@ -233,6 +243,11 @@ run (int argc, char **argv)
 	g_message ("Listening on port %u, node %s (region %s, zone %s), data in %s",
 		   artemis_server_get_port (app->server), url, config->region_id, config->zone_id,
 		   config->data_dir);
+
+	if (config->dbus_enabled) {
+		dbus = artemis_dbus_new (app->registry, app->management, app->ws_hub);
+		artemis_dbus_start (dbus, options.session_bus ? G_BUS_TYPE_SESSION : G_BUS_TYPE_SYSTEM);
+	}
 
 	loop = g_main_loop_new (NULL, FALSE);
 	daemon.app = app;

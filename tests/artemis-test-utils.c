@@ -628,6 +628,7 @@ struct _ArtemisTestDaemon {
 	gboolean exited;
 	guint port;
 	GPtrArray *environment; /* name, value, name, value… */
+	gboolean session_bus;
 };
 
 /* The log to dump when an assertion aborts the test (read by the signal handler). */
@@ -731,6 +732,12 @@ artemis_test_daemon_write_config (ArtemisTestDaemon *daemon, const char *config_
 }
 
 void
+artemis_test_daemon_use_session_bus (ArtemisTestDaemon *daemon)
+{
+	daemon->session_bus = TRUE;
+}
+
+void
 artemis_test_daemon_setenv (ArtemisTestDaemon *daemon, const char *name, const char *value)
 {
 	g_ptr_array_add (daemon->environment, g_strdup (name));
@@ -784,8 +791,8 @@ artemis_test_daemon_start (ArtemisTestDaemon *daemon)
 		g_subprocess_launcher_setenv (launcher, g_ptr_array_index (daemon->environment, i),
 					      g_ptr_array_index (daemon->environment, i + 1), TRUE);
 	daemon->process = g_subprocess_launcher_spawn (
-		launcher, &error, path, "--port", "0", "--bind", "127.0.0.1", "--data-dir",
-		daemon->data_dir, "--config", daemon->config_path, NULL);
+		launcher, &error, path, "--port", "0", "--bind", "127.0.0.1", "--data-dir", daemon->data_dir,
+		"--config", daemon->config_path, daemon->session_bus ? "--session-bus" : "--no-dbus", NULL);
 	g_assert_no_error (error);
 	g_subprocess_wait_async (daemon->process, NULL, on_daemon_exited, daemon);
 	while (daemon->port == 0 && !daemon->exited && g_get_monotonic_time () < deadline) {

@@ -159,6 +159,10 @@ static const ConfigKey config_keys[] = {
 	  "Without filter-groups, discovery has no route rules or logical instances; without "
 	  "filter-management, pulled-out instances stay in discovery." },
 
+	BOOL_KEY ("dbus", "enabled", dbus_enabled, TRUE, NULL,
+		  "Own org.artemis.Registry1 on the system bus and export the node's state there "
+		  "(read-only). artemisd runs on without it when the bus is unavailable."),
+
 	BOOL_KEY ("log", "debug", log_debug, FALSE, NULL,
 		  "Log debug messages too, as G_MESSAGES_DEBUG=all does. Changes on SIGHUP."),
 };

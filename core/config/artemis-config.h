@@ -79,6 +79,8 @@ typedef struct {
 	 * which the table of keys does not describe (see docs/plugins.md).
 	 */
 	GKeyFile *plugin_settings;
+	/* [dbus] */
+	gboolean dbus_enabled;
 	/* [log] */
 	gboolean log_debug;
 
