@@ -3,15 +3,16 @@
 # `meson install --destdir` of this build, then what a package check would
 # do with it: systemd-analyze verify of the installed unit, its exposure
 # (systemd-analyze security, at most 2.0), the sysusers.d user and the
-# D-Bus files. Prints TAP; exits 77 (skipped) only when systemd-analyze is
-# missing.
-#   check-install.sh BUILD_ROOT UNIT_DIR SYSUSERS_DIR DATADIR
+# D-Bus files, and the bash completion of artemisctl. Prints TAP; exits 77
+# (skipped) only when systemd-analyze is missing.
+#   check-install.sh BUILD_ROOT UNIT_DIR SYSUSERS_DIR DATADIR COMPLETIONS_DIR
 set -u
 
 build_root=$1
 unit=$2/artemisd.service
 sysusers=$3/artemis.conf
 datadir=$4
+completions=$5
 
 if ! command -v systemd-analyze >/dev/null 2>&1; then
     echo "1..0 # SKIP systemd-analyze is missing (Debian package systemd)"
@@ -39,7 +40,7 @@ check() {
     fi
 }
 
-echo "1..6"
+echo "1..7"
 check "meson install --destdir" meson install -C "$build_root" --no-rebuild --destdir "$destdir" --quiet
 # The unit runs /bin/kill besides artemisd; the staged tree holds Artemis alone.
 mkdir -p "$destdir/bin" && cp /bin/kill "$destdir/bin/kill"
@@ -59,4 +60,5 @@ for path in sys.argv[1:]:
   "$destdir$datadir/dbus-1/interfaces/org.artemis.Registry1.xml"
 check "D-Bus activation starts artemisd.service" \
     grep -qx "SystemdService=artemisd.service" "$destdir$datadir/dbus-1/system-services/org.artemis.Registry1.service"
+check "bash completion of artemisctl" bash -n "$destdir$completions/artemisctl"
 exit $failed
