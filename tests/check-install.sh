@@ -3,9 +3,10 @@
 # `meson install --destdir` of this build, then what a package check would
 # do with it: systemd-analyze verify of the installed unit, its exposure
 # (systemd-analyze security, at most 2.0), the sysusers.d user and the
-# D-Bus files, and the bash completion of artemisctl. Prints TAP; exits 77
-# (skipped) only when systemd-analyze is missing.
-#   check-install.sh BUILD_ROOT UNIT_DIR SYSUSERS_DIR DATADIR COMPLETIONS_DIR
+# D-Bus files, the bash completion of artemisctl and the man pages (when
+# built: MANDIR not empty). Prints TAP; exits 77 (skipped) only when
+# systemd-analyze is missing.
+#   check-install.sh BUILD_ROOT UNIT_DIR SYSUSERS_DIR DATADIR COMPLETIONS_DIR MANDIR
 set -u
 
 build_root=$1
@@ -13,6 +14,7 @@ unit=$2/artemisd.service
 sysusers=$3/artemis.conf
 datadir=$4
 completions=$5
+mandir=$6
 
 if ! command -v systemd-analyze >/dev/null 2>&1; then
     echo "1..0 # SKIP systemd-analyze is missing (Debian package systemd)"
@@ -40,7 +42,7 @@ check() {
     fi
 }
 
-echo "1..7"
+echo "1..8"
 check "meson install --destdir" meson install -C "$build_root" --no-rebuild --destdir "$destdir" --quiet
 # The unit runs /bin/kill besides artemisd; the staged tree holds Artemis alone.
 mkdir -p "$destdir/bin" && cp /bin/kill "$destdir/bin/kill"
@@ -61,4 +63,10 @@ for path in sys.argv[1:]:
 check "D-Bus activation starts artemisd.service" \
     grep -qx "SystemdService=artemisd.service" "$destdir$datadir/dbus-1/system-services/org.artemis.Registry1.service"
 check "bash completion of artemisctl" bash -n "$destdir$completions/artemisctl"
+if [ -n "$mandir" ]; then
+    check "man pages artemisd(8), artemisd.conf(5), artemisctl(1)" test -s "$destdir$mandir/man8/artemisd.8" \
+        -a -s "$destdir$mandir/man5/artemisd.conf.5" -a -s "$destdir$mandir/man1/artemisctl.1"
+else
+    echo "ok 8 # SKIP man pages not built (-Dman=false)"
+fi
 exit $failed
