@@ -31,6 +31,7 @@ typedef struct {
 	char *token;
 	char *service;
 	gboolean version;
+	char *url_help; /* --url's description, which the option context points to */
 
 	SoupSession *session;
 } Ctl;
@@ -44,6 +45,7 @@ ctl_clear (Ctl *ctl)
 	g_free (ctl->operation);
 	g_free (ctl->token);
 	g_free (ctl->service);
+	g_free (ctl->url_help);
 	g_clear_object (&ctl->session);
 }
 
@@ -891,10 +893,9 @@ describe_commands (void)
 static GOptionContext *
 option_context_new (Ctl *ctl)
 {
-	const GOptionEntry entries[] = {
-		{ "url", 'u', 0, G_OPTION_ARG_STRING, &ctl->url,
-		  /* TRANSLATORS: --url */
-		  N_("Base URL of artemisd, with its context path if any (default " DEFAULT_URL ")"), N_("URL") },
+	GOptionEntry entries[] = {
+		/* The description, with the default URL, is set below. */
+		{ "url", 'u', 0, G_OPTION_ARG_STRING, &ctl->url, NULL, N_("URL") },
 		{ "json", 'j', 0, G_OPTION_ARG_NONE, &ctl->json, N_("Print JSON for scripts instead of tables"), NULL },
 		{ "region", 'r', 0, G_OPTION_ARG_STRING, &ctl->region,
 		  N_("Region of the target or log filter (default: the node's)"), N_("REGION") },
@@ -913,6 +914,9 @@ option_context_new (Ctl *ctl)
 	GOptionContext *context = g_option_context_new (_("COMMAND [ARGUMENTS…]"));
 	g_autofree char *description = describe_commands ();
 
+	/* TRANSLATORS: --url; %s is the URL used without it */
+	ctl->url_help = g_strdup_printf (_("Base URL of artemisd, with its context path if any (default %s)"), DEFAULT_URL);
+	entries[0].description = ctl->url_help;
 	g_option_context_set_summary (context, _("Inspect and operate a running artemisd."));
 	g_option_context_set_description (context, description);
 	g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);

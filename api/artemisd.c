@@ -41,10 +41,10 @@ options_clear (Options *options)
 static gboolean
 parse_options (int *argc, char ***argv, Options *options, GError **error)
 {
+	/* TRANSLATORS: --config; %s is the file read without it */
+	g_autofree char *config_help = g_strdup_printf (_("Configuration file (default %s)"), DEFAULT_CONFIG_FILE);
 	const GOptionEntry entries[] = {
-		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &options->config_file,
-		  /* TRANSLATORS: --config */
-		  N_("Configuration file (default " DEFAULT_CONFIG_FILE ")"), N_("FILE") },
+		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &options->config_file, config_help, N_("FILE") },
 		{ "port", 'p', 0, G_OPTION_ARG_INT, &options->port, N_("TCP port to listen on (0: any free port)"),
 		  N_("PORT") },
 		{ "bind", 'b', 0, G_OPTION_ARG_STRING, &options->bind_address, N_("Address to listen on"),
@@ -264,8 +264,11 @@ run (int argc, char **argv)
 int
 main (int argc, char **argv)
 {
+	/* A build tree's translations (build/po), where the installed ones are not. */
+	const char *localedir = g_getenv ("ARTEMIS_LOCALEDIR");
+
 	setlocale (LC_ALL, "");
-	bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+	bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
 	bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
 	textdomain (GETTEXT_PACKAGE);
 	return run (argc, argv);

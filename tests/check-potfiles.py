@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """po/POTFILES.in must list, sorted, every source file with a translatable
 string, and nothing else: a file missing from it is silently left out of
-the translation template. Prints TAP."""
+the translation template. And no marked string may be joined to a macro,
+which xgettext cannot follow. Prints TAP."""
 
 import os
 import re
@@ -10,6 +11,9 @@ import sys
 
 # _("…"), N_("…"), C_("ctx", "…"), NC_(…), Q_(…) and the plural forms.
 MARKED = re.compile(r'(?<![A-Za-z0-9_])(?:N?C?_|Q_|g_dngettext|ngettext)\s*\(\s*(?:"|[A-Za-z_]+\s*,)')
+# A marked literal joined to a macro: xgettext extracts the literal alone,
+# so the string looked up at run time is never in the catalogue.
+SPLIT = re.compile(r'(?<![A-Za-z0-9_])(?:N?C?_|Q_)\s*\(\s*"(?:[^"\\]|\\.)*"\s+[A-Z_][A-Z0-9_]*')
 # Files never shipped to users: tests, benchmarks, fuzzers, build trees.
 SKIPPED_DIRS = {"tests", ".git", ".ci"}
 
@@ -33,6 +37,15 @@ def marked_files(root):
     return sorted(found)
 
 
+def split_strings(root, paths):
+    found = []
+    for path in paths:
+        with open(os.path.join(root, path), encoding="utf-8") as source:
+            for match in SPLIT.finditer(source.read()):
+                found.append("%s: %s" % (path, match.group(0)))
+    return found
+
+
 def listed_files(root):
     with open(os.path.join(root, "po", "POTFILES.in"), encoding="utf-8") as potfiles:
         return [line.strip() for line in potfiles if line.strip() and not line.startswith("#")]
@@ -52,6 +65,8 @@ def main():
         ("every listed file has marked strings", set(listed) <= set(marked),
          sorted(set(listed) - set(marked))),
     ]
+    split = split_strings(root, marked)
+    checks.append(("no marked string is joined to a macro", not split, split))
     print("1..%d" % len(checks))
     failed = 0
     for number, (name, ok, detail) in enumerate(checks, 1):
