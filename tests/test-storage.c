@@ -547,7 +547,10 @@ struct _TestStore {
 	GMutex lock;
 	GPtrArray *rows[ARTEMIS_STORAGE_N_KINDS];
 	gint64 generation; /* bumped by another node's write */
+	gint64 next_ids[ARTEMIS_STORAGE_N_KINDS];
+	guint reservations;
 	gboolean fail_commits;
+	gboolean fail_reservations;
 	GThread *thread; /* where the vfuncs ran */
 	gboolean other_thread;
 };
@@ -641,6 +644,24 @@ test_store_poll_changes (ArtemisStorageBackend *backend, gint64 *cursor, GArray 
 	return TRUE;
 }
 
+static gboolean
+test_store_reserve_ids (ArtemisStorageBackend *backend, ArtemisStorageKind kind, guint count, gint64 *first,
+			GError **error)
+{
+	TestStore *self = TEST_STORE (backend);
+	g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+
+	note_thread (self);
+	if (self->fail_reservations) {
+		g_set_error_literal (error, ARTEMIS_ERROR, ARTEMIS_ERROR_UNAVAILABLE, "the database is away");
+		return FALSE;
+	}
+	self->reservations++;
+	*first = self->next_ids[kind];
+	self->next_ids[kind] += count;
+	return TRUE;
+}
+
 /* What another node sharing the store does. */
 static void
 test_store_write_elsewhere (TestStore *self, ArtemisStorageAction action, ArtemisStorageRecord *record)
@@ -673,14 +694,53 @@ test_store_class_init (TestStoreClass *klass)
 	backend_class->query = test_store_query;
 	backend_class->commit = test_store_commit;
 	backend_class->poll_changes = test_store_poll_changes;
+	backend_class->reserve_ids = test_store_reserve_ids;
 }
 
 static void
 test_store_init (TestStore *self)
 {
 	g_mutex_init (&self->lock);
-	for (guint i = 0; i < ARTEMIS_STORAGE_N_KINDS; i++)
+	for (guint i = 0; i < ARTEMIS_STORAGE_N_KINDS; i++) {
 		self->rows[i] = artemis_storage_record_array_new ();
+		self->next_ids[i] = 1000;
+	}
+}
+
+/* A shared store that cannot reserve ids: a plugin's bug, refused at open. */
+#define TEST_TYPE_BARE_STORE (test_bare_store_get_type ())
+G_DECLARE_FINAL_TYPE (TestBareStore, test_bare_store, TEST, BARE_STORE, ArtemisStorageBackend)
+
+struct _TestBareStore {
+	ArtemisStorageBackend parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (TestBareStore, test_bare_store, ARTEMIS_TYPE_STORAGE_BACKEND)
+
+static gboolean
+test_bare_store_open (ArtemisStorageBackend *backend, const char *data_dir, GError **error)
+{
+	g_assert_not_reached ();
+}
+
+static gboolean
+test_bare_store_poll_changes (ArtemisStorageBackend *backend, gint64 *cursor, GArray *kinds, GError **error)
+{
+	return TRUE;
+}
+
+static void
+test_bare_store_class_init (TestBareStoreClass *klass)
+{
+	ArtemisStorageBackendClass *backend_class = ARTEMIS_STORAGE_BACKEND_CLASS (klass);
+
+	backend_class->open = test_bare_store_open;
+	backend_class->poll_changes = test_bare_store_poll_changes;
+}
+
+static void
+test_bare_store_init (TestBareStore *self)
+{
 }
 
 /* ---- ArtemisStorage: the worker, the load, writes, polling -------------- */
@@ -917,14 +977,25 @@ on_timeout (gpointer user_data)
 	return G_SOURCE_REMOVE;
 }
 
+/* Iterates the main loop until x-1 is @down, for 5 s at most. */
+static void
+wait_until_down (Node *node, gboolean down)
+{
+	gboolean timed_out = FALSE;
+	guint timeout = g_timeout_add (5000, on_timeout, &timed_out);
+
+	while (is_down (node) != down && !timed_out)
+		g_main_context_iteration (NULL, TRUE);
+	g_assert_false (timed_out);
+	g_source_remove (timeout);
+}
+
 /* Other nodes' changes reach this one: polled, applied, pushed. */
 static void
 test_shared_poll (Node *node, gconstpointer data)
 {
 	g_autoptr (TestStore) store = g_object_new (TEST_TYPE_STORE, NULL);
 	g_autoptr (GError) error = NULL;
-	gboolean timed_out = FALSE;
-	guint timeout;
 
 	node_open (node, ARTEMIS_STORAGE_BACKEND (store));
 	g_assert_true (artemis_storage_backend_is_shared (ARTEMIS_STORAGE_BACKEND (store)));
@@ -939,27 +1010,181 @@ test_shared_poll (Node *node, gconstpointer data)
 	artemis_storage_start_polling (node->storage, 10);
 	test_store_write_elsewhere (store, ARTEMIS_STORAGE_DELETE,
 				    new_row (ARTEMIS_STORAGE_INSTANCE_OPERATION, "X-1", "PULLOUT", "ops9", 1));
-	timeout = g_timeout_add (5000, on_timeout, &timed_out);
-	while (is_down (node) && !timed_out)
-		g_main_context_iteration (NULL, TRUE);
-	g_assert_false (timed_out);
-	g_source_remove (timeout);
+	wait_until_down (node, FALSE);
 	g_assert_cmpstr (node->changes->str, ==, "delete x-1 new x-1 ");
 	g_assert_false (store->other_thread);
 }
 
-/* A store of this node alone is never polled. */
+static gpointer
+emit_changed (gpointer backend)
+{
+	artemis_storage_backend_emit_changed (backend);
+	return NULL;
+}
+
+/* The backend says other nodes changed the store: the node polls at once, not at the next interval. */
+static void
+test_shared_notified (Node *node, gconstpointer data)
+{
+	g_autoptr (TestStore) store = g_object_new (TEST_TYPE_STORE, NULL);
+	g_autoptr (GThread) thread = NULL;
+
+	node_open (node, ARTEMIS_STORAGE_BACKEND (store));
+	artemis_storage_start_polling (node->storage, 60000);
+	test_store_write_elsewhere (store, ARTEMIS_STORAGE_PUT,
+				    new_row (ARTEMIS_STORAGE_INSTANCE_OPERATION, "x-1", "pullout", "ops9", 1));
+	/* As a backend's listening thread does. */
+	thread = g_thread_new ("notify", emit_changed, store);
+	g_thread_join (g_steal_pointer (&thread));
+	wait_until_down (node, TRUE);
+	g_assert_cmpstr (node->changes->str, ==, "delete x-1 ");
+	/* Closed, the node hears nothing more: the handler is gone with the backend's threads. */
+	artemis_storage_close (node->storage);
+	artemis_storage_backend_emit_changed (ARTEMIS_STORAGE_BACKEND (store));
+	g_assert_cmpuint (g_signal_handlers_disconnect_matched (store, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL,
+							     node->storage),
+			  ==, 0);
+}
+
+static gboolean prepared;
+static ArtemisManagement *global_management; /* whose groups prepare_groups() writes */
+
+static GPtrArray *
+prepare_groups (gpointer request, GError **error)
+{
+	prepared = TRUE;
+	return artemis_group_writes_upsert_groups (artemis_management_get_groups (global_management), request, error);
+}
+
+/* Submits insert-groups of @names (;-separated) as the group endpoint does: ids reserved for its bound first. */
+static void
+submit_groups (Node *node, const char *names, Result *written)
+{
+	g_auto (GStrv) list = g_strsplit (names, ";", -1);
+	g_autoptr (GString) body = g_string_new ("{\"operation\":\"op\",\"operatorId\":\"o\",\"token\":\"t\","
+						 "\"groups\":[");
+	g_autoptr (GError) error = NULL;
+	ArtemisGroupRequest *request;
+	guint new_rows[ARTEMIS_STORAGE_N_KINDS];
+
+	for (guint i = 0; list[i] != NULL; i++)
+		g_string_append_printf (body,
+					"%s{\"appId\":\"a\",\"name\":\"%s\",\"regionId\":\"SHA\","
+					"\"serviceId\":\"demo.hello\",\"status\":\"active\",\"zoneId\":\"Z1\"}",
+					i > 0 ? "," : "", list[i]);
+	g_string_append (body, "]}");
+	request = artemis_group_request_decode (body->str, body->len, ARTEMIS_STORAGE_SERVICE_GROUP, &error);
+	g_assert_no_error (error);
+	artemis_group_writes_count_new_rows (request, new_rows);
+	global_management = node->management;
+	artemis_write_queue_submit_numbered_async (artemis_management_get_write_queue (node->management), new_rows,
+						   prepare_groups, request, (GDestroyNotify) artemis_group_request_free,
+						   on_written, written);
+}
+
+static gint64
+group_id (Node *node, const char *name)
+{
+	g_autoptr (ArtemisStorageRecord) key = artemis_storage_record_new (ARTEMIS_STORAGE_SERVICE_GROUP);
+	const ArtemisStorageRecord *row;
+
+	artemis_storage_record_set_string (key, ARTEMIS_STORAGE_FIELD_SERVICE_ID, "demo.hello");
+	artemis_storage_record_set_string (key, ARTEMIS_STORAGE_FIELD_REGION_ID, "SHA");
+	artemis_storage_record_set_string (key, ARTEMIS_STORAGE_FIELD_ZONE_ID, "Z1");
+	artemis_storage_record_set_string (key, ARTEMIS_STORAGE_FIELD_NAME, name);
+	row = artemis_groups_find (artemis_management_get_groups (node->management), key);
+	return row != NULL ? row->id : 0;
+}
+
+/* New rows of a shared store take ids it reserved, in its worker's turn, before the write is prepared. */
+static void
+test_shared_reserved_ids (Node *node, gconstpointer data)
+{
+	g_autoptr (TestStore) store = g_object_new (TEST_TYPE_STORE, NULL);
+	Result first = { FALSE }, second = { FALSE };
+
+	node_open (node, ARTEMIS_STORAGE_BACKEND (store));
+	g_assert_true (artemis_groups_get_reserved_ids (artemis_management_get_groups (node->management)));
+	submit_groups (node, "a;b", &first);
+	submit_groups (node, "c;a", &second);
+	wait_for (&first);
+	wait_for (&second);
+	g_assert_no_error (first.error);
+	g_assert_no_error (second.error);
+	g_assert_cmpint (group_id (node, "a"), ==, 1000);
+	g_assert_cmpint (group_id (node, "b"), ==, 1001);
+	g_assert_cmpint (group_id (node, "c"), ==, 1002);
+	/*
+	 * One batch per kind the bound of insert-groups names (groups, and the
+	 * single rule, rule group and operation any group write may create)
+	 * served both writes.
+	 */
+	g_assert_cmpuint (store->reservations, ==, 4);
+	g_assert_cmpint (store->next_ids[ARTEMIS_STORAGE_SERVICE_GROUP], ==, 1032);
+	g_assert_cmpuint (store->rows[ARTEMIS_STORAGE_SERVICE_GROUP]->len, ==, 3);
+	g_assert_false (store->other_thread);
+}
+
+/* A reservation that fails fails the write before it is prepared, saying why; nothing changes. */
+static void
+test_shared_reservation_fails (Node *node, gconstpointer data)
+{
+	g_autoptr (TestStore) store = g_object_new (TEST_TYPE_STORE, NULL);
+	Result written = { FALSE };
+
+	node_open (node, ARTEMIS_STORAGE_BACKEND (store));
+	store->fail_reservations = TRUE;
+	prepared = FALSE;
+	submit_groups (node, "a", &written);
+	wait_for (&written);
+	g_assert_false (written.ok);
+	g_assert_error (written.error, ARTEMIS_ERROR, ARTEMIS_ERROR_UNAVAILABLE);
+	g_assert_cmpstr (written.error->message, ==, "Cannot reserve ids for new rows: the database is away");
+	g_clear_error (&written.error);
+	g_assert_false (prepared);
+	g_assert_cmpint (group_id (node, "a"), ==, 0);
+	g_assert_cmpuint (store->rows[ARTEMIS_STORAGE_SERVICE_GROUP]->len, ==, 0);
+	/* The next write, once the store is back, goes through. */
+	store->fail_reservations = FALSE;
+	written.done = FALSE;
+	submit_groups (node, "a", &written);
+	wait_for (&written);
+	g_assert_no_error (written.error);
+	g_assert_cmpint (group_id (node, "a"), ==, 1000);
+}
+
+/* A backend sharing its store must reserve ids: the node refuses to start on one that cannot. */
+static void
+test_shared_needs_reserve_ids (Node *node, gconstpointer data)
+{
+	g_autoptr (ArtemisStorageBackend) backend = g_object_new (TEST_TYPE_BARE_STORE, NULL);
+	g_autoptr (GError) error = NULL;
+
+	node->storage = artemis_storage_new (backend, node->management, NULL);
+	g_assert_false (artemis_storage_open (node->storage, node->files.dir, &error));
+	g_assert_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_FAILED);
+	g_assert_cmpstr (error->message, ==,
+			 "Storage backend TestBareStore does not implement reserve_ids (required of a shared store)");
+}
+
+/* A store of this node alone is never polled, and the node numbers new rows itself. */
 static void
 test_private_no_poll (Node *node, gconstpointer data)
 {
 	g_autoptr (ArtemisStorageBackend) backend = new_sqlite (NULL);
 	g_autoptr (GError) error = NULL;
+	Result written = { FALSE };
 
 	node_open (node, backend);
 	g_assert_false (artemis_storage_backend_is_shared (backend));
 	artemis_storage_start_polling (node->storage, 10);
 	g_assert_true (artemis_storage_poll (node->storage, &error));
 	g_assert_no_error (error);
+	g_assert_false (artemis_groups_get_reserved_ids (artemis_management_get_groups (node->management)));
+	submit_groups (node, "a;b", &written);
+	wait_for (&written);
+	g_assert_no_error (written.error);
+	g_assert_cmpint (group_id (node, "b"), ==, 2);
 }
 
 int
@@ -991,6 +1216,10 @@ main (int argc, char **argv)
 	ADD ("worker/write", test_worker_write);
 	ADD ("worker/failure", test_worker_failure);
 	ADD ("shared/poll", test_shared_poll);
+	ADD ("shared/notified", test_shared_notified);
+	ADD ("shared/reserved-ids", test_shared_reserved_ids);
+	ADD ("shared/reservation-fails", test_shared_reservation_fails);
+	ADD ("shared/needs-reserve-ids", test_shared_needs_reserve_ids);
 	ADD ("shared/private", test_private_no_poll);
 #undef ADD
 
