@@ -236,6 +236,9 @@ void artemis_storage_write_free (ArtemisStorageWrite *write);
 /* A new array that frees its writes. */
 ARTEMIS_EXPORT
 GPtrArray *artemis_storage_write_array_new (void);
+/* Whether @write's action suits its kind (append to a log, put or delete state); fails saying so. */
+ARTEMIS_EXPORT
+gboolean artemis_storage_write_check (const ArtemisStorageWrite *write, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ArtemisStorageRecord, artemis_storage_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ArtemisStorageWrite, artemis_storage_write_free)
