@@ -790,6 +790,8 @@ node_set_up (Node *node, gconstpointer data)
 static void
 node_tear_down (Node *node, gconstpointer data)
 {
+	/* As the daemon stops: the write queue lets go of the store, which holds the management state. */
+	artemis_write_queue_set_store (artemis_management_get_write_queue (node->management), NULL);
 	g_clear_object (&node->storage);
 	g_string_free (node->changes, TRUE);
 	artemis_instance_unref (node->i1);

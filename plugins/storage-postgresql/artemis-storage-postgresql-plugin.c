@@ -153,7 +153,8 @@ artemis_storage_postgresql_plugin_setup (ArtemisPlugin *plugin, GError **error)
 	g_free (self->passfile);
 	self->conninfo = !artemis_str_is_blank (conninfo) ? g_strdup (conninfo) : NULL;
 	self->passfile = !artemis_str_is_blank (passfile) ? g_strdup (passfile) : NULL;
-	set_parameters (self);
+	if (self->conninfo != NULL)
+		set_parameters (self);
 	return TRUE;
 }
 
