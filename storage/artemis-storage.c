@@ -18,6 +18,7 @@ struct _ArtemisStorage {
 	guint poll_source;
 	gboolean poll_in_flight;
 	gboolean poll_again; /* the backend said "changed" while a poll ran */
+	gboolean poll_failing; /* said once, not at every interval */
 	GSource *wake_source; /* set ready from the backend's thread: poll now */
 	gulong changed_handler;
 };
@@ -171,41 +172,6 @@ apply_loaded (ArtemisStorage *self, GPtrArray *loaded)
 		if (records != NULL)
 			artemis_management_replace (self->management, kind, records);
 	}
-}
-
-/* Rows other nodes wrote, waiting for their turn in the write queue. */
-typedef struct {
-	ArtemisStorage *storage;
-	GPtrArray *loaded;
-} Reload;
-
-static void
-reload_free (Reload *reload)
-{
-	g_object_unref (reload->storage);
-	g_ptr_array_unref (reload->loaded);
-	g_free (reload);
-}
-
-/* Between two writes, never inside one: a write prepared against the old rows commits and applies first. */
-static void
-apply_reload (gpointer data, gpointer user_data)
-{
-	Reload *reload = data;
-
-	if (!reload->storage->closed)
-		apply_loaded (reload->storage, reload->loaded);
-}
-
-static void
-queue_reload (ArtemisStorage *self, GPtrArray *loaded)
-{
-	Reload *reload = g_new0 (Reload, 1);
-
-	reload->storage = g_object_ref (self);
-	reload->loaded = loaded;
-	artemis_write_queue_run (artemis_management_get_write_queue (self->management), apply_reload, reload,
-				 (GDestroyNotify) reload_free);
 }
 
 /* ---- waiting for the worker (start-up, tests) -------------------------- */
@@ -472,20 +438,30 @@ artemis_storage_poll (ArtemisStorage *self, GError **error)
 
 static void start_poll (ArtemisStorage *self);
 
+/*
+ * Back on the main loop, still in the poll's turn in the write queue: no
+ * write of this node committed between the read and now, so what was read
+ * is not older than the state it replaces.
+ */
 static void
 on_polled (GObject *source, GAsyncResult *result, gpointer user_data)
 {
 	ArtemisStorage *self = ARTEMIS_STORAGE (source);
+	g_autoptr (ArtemisWriteQueue) queue = user_data;
 	g_autoptr (GPtrArray) loaded = NULL;
 	g_autoptr (GError) error = NULL;
 
 	self->poll_in_flight = FALSE;
 	loaded = g_task_propagate_pointer (G_TASK (result), &error);
 	/* As Java's refreshers do, a failed poll keeps the state as it was. */
-	if (loaded == NULL)
-		g_warning ("Cannot poll the shared management store: %s", error->message);
-	else if (!self->closed)
-		queue_reload (self, g_steal_pointer (&loaded));
+	if (loaded == NULL && !self->poll_failing)
+		g_warning ("Cannot poll the shared management store (retrying quietly): %s", error->message);
+	else if (loaded != NULL && self->poll_failing)
+		g_message ("Polling the shared management store works again");
+	self->poll_failing = loaded == NULL;
+	if (loaded != NULL && !self->closed)
+		apply_loaded (self, loaded);
+	artemis_write_queue_end_turn (queue);
 	/* A change notified during the poll may have committed after it read. */
 	if (self->poll_again) {
 		self->poll_again = FALSE;
@@ -493,11 +469,25 @@ on_polled (GObject *source, GAsyncResult *result, gpointer user_data)
 	}
 }
 
+/* The poll's turn in the write queue: read on the worker, apply in on_polled(), then the next write. */
+static void
+poll_turn (ArtemisWriteQueue *queue, gpointer data)
+{
+	ArtemisStorage *self = data;
+	g_autoptr (GTask) task = NULL;
+
+	if (self->closed) {
+		self->poll_in_flight = FALSE;
+		artemis_write_queue_end_turn (queue);
+		return;
+	}
+	task = g_task_new (self, NULL, on_polled, g_object_ref (queue));
+	queue_job (self, job_poll, task);
+}
+
 static void
 start_poll (ArtemisStorage *self)
 {
-	g_autoptr (GTask) task = NULL;
-
 	if (self->closed)
 		return;
 	if (self->poll_in_flight) {
@@ -505,8 +495,8 @@ start_poll (ArtemisStorage *self)
 		return;
 	}
 	self->poll_in_flight = TRUE;
-	task = g_task_new (self, NULL, on_polled, NULL);
-	queue_job (self, job_poll, task);
+	artemis_write_queue_take_turn (artemis_management_get_write_queue (self->management), poll_turn,
+				       g_object_ref (self), g_object_unref);
 }
 
 static gboolean

@@ -6,6 +6,7 @@
 
 #include "artemis-storage.h"
 #include "artemis-storage-postgresql-plugin.h"
+#include "artemis-test-node.h"
 #include "artemis-test-postgresql.h"
 #include "artemis-test-utils.h"
 
@@ -722,176 +723,35 @@ test_foreign (Fixture *fixture, gconstpointer data)
 
 /* ---- two nodes on one database ----------------------------------------- */
 
-typedef struct {
-	ArtemisConfig *config;
-	ArtemisNode *node;
-	ArtemisChangeLog *log;
-	ArtemisRegistry *registry;
-	ArtemisManagement *management;
-	ArtemisStorage *storage;
-	ArtemisInstance *i1;
-} Node;
-
 /* A node (storage and management state, no HTTP) on the fixture's database; @extra: plugin settings. */
-static Node *
+static ArtemisTestNode *
 node_new (Fixture *fixture, const char *extra)
 {
-	Node *node = g_new0 (Node, 1);
-	g_autoptr (ArtemisInstanceBuilder) builder = artemis_instance_builder_new ();
+	ArtemisTestNode *node = g_new0 (ArtemisTestNode, 1);
 	g_autoptr (ArtemisStorageBackend) backend = new_fixture_backend (fixture, extra);
-	g_autoptr (GError) error = NULL;
 
-	node->config = artemis_config_new ();
-	g_assert_true (artemis_config_load_data (node->config, "[deployment]\nregion-id=SHA\nzone-id=Z1\n", NULL));
-	node->node = artemis_node_new (node->config, "http://127.0.0.1:8080/");
-	node->log = artemis_change_log_new (100);
-	node->registry = artemis_registry_new (node->config, node->node, node->log);
-	node->management = artemis_management_new (node->registry);
-	artemis_instance_builder_set (builder, ARTEMIS_INSTANCE_REGION_ID, "SHA");
-	artemis_instance_builder_set (builder, ARTEMIS_INSTANCE_ZONE_ID, "Z1");
-	artemis_instance_builder_set (builder, ARTEMIS_INSTANCE_SERVICE_ID, "demo.hello");
-	artemis_instance_builder_set (builder, ARTEMIS_INSTANCE_INSTANCE_ID, "x-1");
-	artemis_instance_builder_set (builder, ARTEMIS_INSTANCE_URL, "http://x/");
-	node->i1 = artemis_instance_builder_end (builder);
-	artemis_registry_register (node->registry, node->i1);
-	node->storage = artemis_storage_new (backend, node->management, &error);
-	g_assert_no_error (error);
-	g_assert_true (artemis_storage_open (node->storage, fixture->dir, &error));
-	g_assert_no_error (error);
-	artemis_write_queue_set_store (artemis_management_get_write_queue (node->management),
-				       ARTEMIS_STORE (node->storage));
+	artemis_test_node_set_up (node, NULL);
+	artemis_test_node_open (node, backend);
 	return node;
 }
 
-/* As the daemon stops: the write queue lets go of the store, which closes (its listener too). */
 static void
-node_free (Node *node)
+node_free (ArtemisTestNode *node)
 {
-	artemis_write_queue_set_store (artemis_management_get_write_queue (node->management), NULL);
-	artemis_storage_close (node->storage);
-	g_clear_object (&node->storage);
-	artemis_instance_unref (node->i1);
-	g_clear_object (&node->management);
-	g_clear_object (&node->registry);
-	g_clear_object (&node->log);
-	g_clear_object (&node->node);
-	artemis_config_free (node->config);
+	artemis_test_node_tear_down (node, NULL);
 	g_free (node);
 }
 
+typedef ArtemisTestNode Node;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Node, node_free)
-
-typedef struct {
-	gboolean done;
-	gboolean ok;
-	GError *error;
-} Written;
-
-static void
-on_written (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-	Written *written = user_data;
-
-	written->ok = artemis_write_queue_submit_finish (ARTEMIS_WRITE_QUEUE (source), result, NULL, &written->error);
-	written->done = TRUE;
-}
-
-/* Iterates the main loop until *@flag, for 10 s at most; FALSE when it timed out. */
-static gboolean
-iterate_until (const gboolean *flag)
-{
-	gint64 deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
-
-	while (!*flag && g_get_monotonic_time () < deadline) {
-		if (!g_main_context_iteration (NULL, FALSE))
-			g_usleep (500);
-	}
-	return *flag;
-}
-
-static GPtrArray *
-prepare_given (gpointer writes, GError **error)
-{
-	return g_ptr_array_ref (writes);
-}
 
 /* Pulls x-1 out through the node's write queue, as operate-instance does. */
 static void
-pull_out (Node *node, Written *written)
+pull_out (Node *node, ArtemisTestWrite *written)
 {
-	g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) artemis_operations_free);
-	ArtemisOperations *operations = artemis_operations_new (
-		artemis_operation_key_new (ARTEMIS_OPERATION_TARGET_INSTANCE, "SHA", "demo.hello", "x-1"));
-	GPtrArray *writes;
+	g_autoptr (GPtrArray) writes = artemis_test_node_pull_out (node, FALSE);
 
-	artemis_operations_add (operations, "pullout");
-	g_ptr_array_add (list, operations);
-	writes = artemis_management_prepare_writes (node->management, list, FALSE, "ops", "t");
-	artemis_write_queue_submit_async (artemis_management_get_write_queue (node->management), prepare_given, writes,
-					  (GDestroyNotify) g_ptr_array_unref, on_written, written);
-}
-
-typedef struct {
-	ArtemisGroups *groups;
-	ArtemisGroupRequest *request;
-} GroupWrite;
-
-static void
-group_write_free (GroupWrite *write)
-{
-	g_object_unref (write->groups);
-	artemis_group_request_free (write->request);
-	g_free (write);
-}
-
-static GPtrArray *
-prepare_groups (gpointer data, GError **error)
-{
-	GroupWrite *write = data;
-
-	return artemis_group_writes_upsert_groups (write->groups, write->request, error);
-}
-
-/* insert-groups of @names (;-separated) as the group endpoint submits it: with the bound of its new rows. */
-static void
-insert_groups (Node *node, const char *names, Written *written)
-{
-	g_auto (GStrv) list = g_strsplit (names, ";", -1);
-	g_autoptr (GString) body = g_string_new ("{\"operation\":\"op\",\"operatorId\":\"o\",\"token\":\"t\",\"groups\":[");
-	g_autoptr (GError) error = NULL;
-	GroupWrite *write = g_new0 (GroupWrite, 1);
-	guint new_rows[ARTEMIS_STORAGE_N_KINDS];
-
-	for (guint i = 0; list[i] != NULL; i++)
-		g_string_append_printf (body,
-					"%s{\"appId\":\"a\",\"name\":\"%s\",\"regionId\":\"SHA\",\"serviceId\":\"demo.hello\","
-					"\"status\":\"active\",\"zoneId\":\"Z1\"}",
-					i > 0 ? "," : "", list[i]);
-	g_string_append (body, "]}");
-	write->groups = g_object_ref (artemis_management_get_groups (node->management));
-	write->request = artemis_group_request_decode (body->str, body->len, ARTEMIS_STORAGE_SERVICE_GROUP, &error);
-	g_assert_no_error (error);
-	artemis_group_writes_count_new_rows (write->request, new_rows);
-	artemis_write_queue_submit_numbered_async (artemis_management_get_write_queue (node->management), new_rows,
-						   prepare_groups, write, (GDestroyNotify) group_write_free, on_written,
-						   written);
-}
-
-/* "id:name " of every group the node holds, by id. */
-static char *
-list_groups (Node *node)
-{
-	g_autoptr (ArtemisStorageRecord) filter = artemis_storage_record_new (ARTEMIS_STORAGE_SERVICE_GROUP);
-	g_autoptr (GPtrArray) rows = artemis_groups_list (artemis_management_get_groups (node->management), filter);
-	GString *out = g_string_new (NULL);
-
-	for (guint i = 0; i < rows->len; i++) {
-		const ArtemisStorageRecord *row = g_ptr_array_index (rows, i);
-
-		g_string_append_printf (out, "%" G_GINT64_FORMAT ":%s ", row->id,
-					artemis_storage_record_get_string (row, ARTEMIS_STORAGE_FIELD_NAME));
-	}
-	return g_string_free (out, FALSE);
+	artemis_test_node_submit (node, writes, written);
 }
 
 static void
@@ -904,9 +764,9 @@ poll_now (Node *node)
 }
 
 static void
-assert_written (Written *written)
+assert_written (ArtemisTestWrite *written)
 {
-	g_assert_true (iterate_until (&written->done));
+	g_assert_true (artemis_test_write_wait (written));
 	g_assert_no_error (written->error);
 	g_assert_true (written->ok);
 }
@@ -921,20 +781,20 @@ test_nodes_groups (Fixture *fixture, gconstpointer data)
 {
 	g_autoptr (Node) a = node_new (fixture, NULL);
 	g_autoptr (Node) b = node_new (fixture, NULL);
-	Written a1 = { FALSE }, b1 = { FALSE }, a2 = { FALSE }, b2 = { FALSE };
+	ArtemisTestWrite a1 = { FALSE }, b1 = { FALSE }, a2 = { FALSE }, b2 = { FALSE };
 	g_autofree char *on_a = NULL;
 	g_autofree char *on_b = NULL;
 	g_autoptr (GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 	g_auto (GStrv) entries = NULL;
 
 	g_assert_true (artemis_groups_get_reserved_ids (artemis_management_get_groups (a->management)));
-	insert_groups (a, "a;b", &a1);
-	insert_groups (b, "c;d", &b1);
-	insert_groups (a, "x", &a2);
-	insert_groups (b, "x", &b2);
+	artemis_test_node_insert_groups (a, "a;b", &a1);
+	artemis_test_node_insert_groups (b, "c;d", &b1);
+	artemis_test_node_insert_groups (a, "x", &a2);
+	artemis_test_node_insert_groups (b, "x", &b2);
 	assert_written (&a1);
 	assert_written (&b1);
-	g_assert_true (iterate_until (&a2.done) && iterate_until (&b2.done));
+	g_assert_true (artemis_test_write_wait (&a2) && artemis_test_write_wait (&b2));
 	g_assert_true (a2.ok || b2.ok);
 	if (!a2.ok || !b2.ok) {
 		GError *lost = a2.ok ? b2.error : a2.error;
@@ -946,8 +806,8 @@ test_nodes_groups (Fixture *fixture, gconstpointer data)
 	g_clear_error (&b2.error);
 	poll_now (a);
 	poll_now (b);
-	on_a = list_groups (a);
-	on_b = list_groups (b);
+	on_a = artemis_test_node_list_groups (a);
+	on_b = artemis_test_node_list_groups (b);
 	g_test_message ("node A: %s; node B: %s", on_a, on_b);
 	g_assert_cmpstr (on_a, ==, on_b);
 	entries = g_strsplit (g_strstrip (on_a), " ", -1);
@@ -979,7 +839,7 @@ test_nodes_notify (Fixture *fixture, gconstpointer data)
 {
 	g_autoptr (Node) a = node_new (fixture, NULL);
 	g_autoptr (Node) b = node_new (fixture, NULL);
-	Written written = { FALSE };
+	ArtemisTestWrite written = { FALSE };
 	double took;
 
 	artemis_storage_start_polling (a->storage, 60000);
@@ -999,7 +859,7 @@ test_nodes_poll (Fixture *fixture, gconstpointer data)
 {
 	g_autoptr (Node) a = node_new (fixture, "listen=false\n");
 	g_autoptr (Node) b = node_new (fixture, "listen=false\n");
-	Written written = { FALSE };
+	ArtemisTestWrite written = { FALSE };
 	double took;
 
 	artemis_storage_start_polling (b->storage, 200);
@@ -1016,20 +876,20 @@ test_nodes_restart (Fixture *fixture, gconstpointer data)
 {
 	Node *a = node_new (fixture, NULL);
 	Node *b = node_new (fixture, NULL);
-	Written pulled = { FALSE }, grouped = { FALSE };
+	ArtemisTestWrite pulled = { FALSE }, grouped = { FALSE };
 	g_autoptr (Node) c = NULL;
 	g_autofree char *before = NULL;
 	g_autofree char *after = NULL;
 
 	pull_out (a, &pulled);
-	insert_groups (b, "g1;g2", &grouped);
+	artemis_test_node_insert_groups (b, "g1;g2", &grouped);
 	assert_written (&pulled);
 	assert_written (&grouped);
-	before = list_groups (b);
+	before = artemis_test_node_list_groups (b);
 	node_free (a);
 	node_free (b);
 	c = node_new (fixture, NULL);
-	after = list_groups (c);
+	after = artemis_test_node_list_groups (c);
 	g_assert_cmpstr (after, ==, before);
 	g_assert_true (artemis_management_is_instance_down (c->management, c->i1));
 }

@@ -13,10 +13,10 @@
  */
 #define ID_BATCH 32
 
-/* One turn in the queue: a write (prepare set) or other work (run set). */
+/* One turn in the queue: a write (prepare set) or other work (turn set). */
 typedef struct {
 	ArtemisWritePrepareFunc prepare;
-	GFunc run;
+	ArtemisWriteTurnFunc turn;
 	gpointer data;
 	GDestroyNotify destroy;
 	GTask *task; /* writes only; owns this item as its task data */
@@ -35,7 +35,7 @@ struct _ArtemisWriteQueue {
 	ArtemisGroups *groups;
 	ArtemisStore *store;
 	GQueue items; /* Item, oldest first */
-	Item *current; /* the write waiting for its ids or its commit, or NULL */
+	Item *current; /* the write waiting for its ids or its commit, the turn taken, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (ArtemisWriteQueue, artemis_write_queue, G_TYPE_OBJECT)
@@ -226,12 +226,12 @@ process (ArtemisWriteQueue *self)
 	Item *item;
 
 	while (self->current == NULL && (item = g_queue_pop_head (&self->items)) != NULL) {
-		if (item->run != NULL) {
-			item->run (item->data, NULL);
-			item_free (item);
-			continue;
+		if (item->turn != NULL) {
+			self->current = item;
+			item->turn (self, item->data);
+		} else {
+			start_write (self, item);
 		}
-		start_write (self, item);
 	}
 }
 
@@ -283,16 +283,29 @@ artemis_write_queue_submit_finish (ArtemisWriteQueue *self, GAsyncResult *result
 }
 
 void
-artemis_write_queue_run (ArtemisWriteQueue *self, GFunc func, gpointer data, GDestroyNotify destroy)
+artemis_write_queue_take_turn (ArtemisWriteQueue *self, ArtemisWriteTurnFunc func, gpointer data,
+			       GDestroyNotify destroy)
 {
 	Item *item = g_new0 (Item, 1);
 
 	g_return_if_fail (ARTEMIS_IS_WRITE_QUEUE (self));
 	g_return_if_fail (func != NULL);
-	item->run = func;
+	item->turn = func;
 	item->data = data;
 	item->destroy = destroy;
 	enqueue (self, item);
+}
+
+void
+artemis_write_queue_end_turn (ArtemisWriteQueue *self)
+{
+	Item *item;
+
+	g_return_if_fail (ARTEMIS_IS_WRITE_QUEUE (self));
+	g_return_if_fail (self->current != NULL && self->current->turn != NULL);
+	item = g_steal_pointer (&self->current);
+	item_free (item);
+	process (self);
 }
 
 guint

@@ -39,7 +39,7 @@ G_DECLARE_FINAL_TYPE (ArtemisWriteQueue, artemis_write_queue, ARTEMIS, WRITE_QUE
  * then starts the next. So every request is checked, and its new rows
  * numbered, against a state that includes every write before it. Other
  * work that changes the same state (a reload of rows other nodes wrote)
- * takes its turn in the same queue.
+ * takes its turn in the same queue (artemis_write_queue_take_turn()).
  *
  * New rows are numbered by @groups (artemis_groups_allocate_id()). When
  * the store is shared with other nodes, the ids come from the store: in a
@@ -75,8 +75,20 @@ void artemis_write_queue_submit_numbered_async (ArtemisWriteQueue *queue, const 
 gboolean artemis_write_queue_submit_finish (ArtemisWriteQueue *queue, GAsyncResult *result,
 					    ArtemisWriteStage *stage, GError **error);
 
-/* Runs @func(@data) when its turn comes, between two writes; @destroy frees @data after. */
-void artemis_write_queue_run (ArtemisWriteQueue *queue, GFunc func, gpointer data, GDestroyNotify destroy);
+/* Work that takes a turn and keeps it until it calls artemis_write_queue_end_turn(). */
+typedef void (*ArtemisWriteTurnFunc) (ArtemisWriteQueue *queue, gpointer data);
+
+/*
+ * Calls @func(@queue, @data) when its turn comes, between two writes, and
+ * starts no write until @func's work calls artemis_write_queue_end_turn()
+ * (at once, or later from a callback): for work that must read and apply
+ * with no write committing in between — a reload reads the store and
+ * replaces the state with what it read. @destroy frees @data after.
+ */
+void artemis_write_queue_take_turn (ArtemisWriteQueue *queue, ArtemisWriteTurnFunc func, gpointer data,
+				    GDestroyNotify destroy);
+/* Ends the turn taken by artemis_write_queue_take_turn(): the next item goes. */
+void artemis_write_queue_end_turn (ArtemisWriteQueue *queue);
 
 /* Requests queued or in progress. */
 guint artemis_write_queue_get_length (ArtemisWriteQueue *queue);

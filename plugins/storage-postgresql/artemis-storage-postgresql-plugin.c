@@ -668,12 +668,11 @@ artemis_storage_postgresql_plugin_reserve_ids (ArtemisStorageBackend *backend, A
 	result = exec_retrying (self,
 				"UPDATE next_id SET next_id = next_id + $2::bigint WHERE table_name = $1::text "
 				"RETURNING next_id - $2::bigint",
-				values, PGRES_TUPLES_OK, "Cannot reserve ids", error);
+				values, PGRES_TUPLES_OK, "Cannot take ids from next_id", error);
 	if (result == NULL)
 		return FALSE;
 	if (PQntuples (result) != 1) {
-		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_INTERNAL, "Cannot reserve ids: %s has no id counter",
-			     table);
+		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_INTERNAL, "next_id has no row for %s", table);
 		return FALSE;
 	}
 	*first = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
