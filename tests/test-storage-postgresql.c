@@ -549,6 +549,17 @@ wait_heard (Heard *heard)
 	return g_get_monotonic_time () - start;
 }
 
+static void
+terminate_connections (Fixture *fixture)
+{
+	g_autofree char *statement = g_strdup_printf (
+		"SELECT count(pg_terminate_backend (pid)) > 0 FROM pg_stat_activity WHERE datname = '%s' "
+		"AND usename = '" ARTEMIS_TEST_POSTGRESQL_USER "'",
+		fixture->dbname);
+
+	assert_sql (fixture, statement, "t\n");
+}
+
 /* Waits until @count connections listen on the fixture's database. */
 static void
 wait_listening (Fixture *fixture, guint count)
@@ -591,6 +602,14 @@ test_notify (Fixture *fixture, gconstpointer data)
 	g_usleep (300 * 1000);
 	g_assert_cmpint (g_atomic_int_get (&heard_a.count), ==, 0);
 	g_assert_cmpint (g_atomic_int_get (&heard_b.count), ==, 1);
+	/* A listening connection lost is made again, and says so (what was notified meanwhile is lost). */
+	terminate_connections (fixture);
+	wait_listening (fixture, 2);
+	g_assert_cmpint (wait_heard (&heard_b), >=, 0);
+	g_usleep (100 * 1000);
+	g_atomic_int_set (&heard_b.count, 0);
+	commit_ok (a, ARTEMIS_STORAGE_PUT, full_row (ARTEMIS_STORAGE_INSTANCE_OPERATION, 0, "c", 1));
+	g_assert_cmpint (wait_heard (&heard_b), >=, 0);
 	/* Closed, it emits nothing more. */
 	artemis_storage_backend_close (b);
 	commit_ok (a, ARTEMIS_STORAGE_PUT, full_row (ARTEMIS_STORAGE_INSTANCE_OPERATION, 0, "b", 1));
@@ -601,17 +620,6 @@ test_notify (Fixture *fixture, gconstpointer data)
 }
 
 /* ---- connections ------------------------------------------------------- */
-
-static void
-terminate_connections (Fixture *fixture)
-{
-	g_autofree char *statement = g_strdup_printf (
-		"SELECT count(pg_terminate_backend (pid)) > 0 FROM pg_stat_activity WHERE datname = '%s' "
-		"AND usename = '" ARTEMIS_TEST_POSTGRESQL_USER "'",
-		fixture->dbname);
-
-	assert_sql (fixture, statement, "t\n");
-}
 
 /* A connection lost between calls is made again; a commit that cannot reach the server fails, saying why. */
 static void

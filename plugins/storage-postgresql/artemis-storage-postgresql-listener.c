@@ -81,8 +81,8 @@ connect_listening (ArtemisPostgresqlListener *self)
 	return FALSE;
 }
 
-/* Reads what arrived; FALSE when the connection is gone. */
-static gboolean
+/* Reads what arrived; a connection found gone is dropped, to be made again. */
+static void
 read_notifications (ArtemisPostgresqlListener *self)
 {
 	PGnotify *notify;
@@ -92,7 +92,7 @@ read_notifications (ArtemisPostgresqlListener *self)
 		g_message ("Lost the connection listening for other nodes' changes: %s; connecting again",
 			   PQerrorMessage (self->conn));
 		g_clear_pointer (&self->conn, PQfinish);
-		return FALSE;
+		return;
 	}
 	while ((notify = PQnotifies (self->conn)) != NULL) {
 		heard |= notify->be_pid != g_atomic_int_get (self->own_pid);
@@ -100,7 +100,6 @@ read_notifications (ArtemisPostgresqlListener *self)
 	}
 	if (heard)
 		self->heard (self->user_data);
-	return TRUE;
 }
 
 static gpointer
