@@ -42,6 +42,8 @@ void artemis_test_init (int *argc, char ***argv);
 
 /* Iterates the default main context for @ms milliseconds. */
 void artemis_test_wait_ms (guint ms);
+/* Removes @path, a file or a whole directory tree. */
+void artemis_test_remove_path (const char *path);
 
 /**
  * ArtemisTestServer:
