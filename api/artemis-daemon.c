@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <ifaddrs.h>
 #include <string.h>
+#include <sys/file.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <unistd.h>
 
 #include "artemis-daemon.h"
 
@@ -27,6 +32,10 @@ struct _ArtemisDaemon {
 	ArtemisServer *server;
 	/* The WebSocket sessions and the push of registry changes to them. */
 	ArtemisWsHub *ws_hub;
+	/* Why the configured plugins cannot run, found while loading them; start() reports it. */
+	GError *plugin_error;
+	/* The open, flock()ed artemisd.lock of the data directory, or -1. */
+	int lock_fd;
 };
 
 G_DEFINE_FINAL_TYPE (ArtemisDaemon, artemis_daemon, G_TYPE_OBJECT)
@@ -77,10 +86,12 @@ derive_node_url (const ArtemisConfig *config, guint port)
 /*
  * Loads the plugins the configuration enables and puts them to work: the
  * filters into the discovery chain in the configured order, the strategies
- * into the router. Bad plugins are logged and left out.
+ * into the router. Bad plugin files are logged and left out, but a filter or
+ * default strategy the configuration names and cannot have stops the node:
+ * serving without it would serve something else than what was asked for.
  */
-static void
-load_plugins (ArtemisDaemon *self)
+static gboolean
+load_plugins (ArtemisDaemon *self, GError **error)
 {
 	const ArtemisConfig *config = self->config;
 	g_autoptr (GPtrArray) filters = NULL;
@@ -91,12 +102,22 @@ load_plugins (ArtemisDaemon *self)
 	artemis_plugin_loader_setup (self->plugins, config->plugin_settings);
 
 	filters = artemis_plugin_loader_get_filter_chain (self->plugins,
-							 (const char *const *) config->plugins_filters);
+							 (const char *const *) config->plugins_filters, error);
+	if (filters == NULL)
+		return FALSE;
 	for (guint i = 0; i < filters->len; i++)
 		artemis_discovery_add_filter (self->discovery, g_ptr_array_index (filters, i));
 	strategies = artemis_plugin_loader_get_plugins_of_kind (self->plugins, ARTEMIS_PLUGIN_KIND_ROUTE_STRATEGY);
 	for (guint i = 0; i < strategies->len; i++)
 		artemis_router_add_strategy (self->router, g_ptr_array_index (strategies, i));
+	if (artemis_router_find_strategy (self->router, config->default_route_strategy) == NULL) {
+		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_CONFIG,
+			     /* TRANSLATORS: the strategy named by [discovery] default-route-strategy */
+			     _("[discovery] default-route-strategy: no loaded strategy plugin serves “%s”"),
+			     config->default_route_strategy);
+		return FALSE;
+	}
+	return TRUE;
 }
 
 /* Spec §4.5 step 2: a `new` or `change` of an instance down by management is not pushed. */
@@ -123,7 +144,7 @@ artemis_daemon_new (ArtemisConfig *config)
 	self->router = artemis_router_new (self->discovery, config->default_route_strategy);
 	self->management = artemis_management_new (self->registry);
 	artemis_discovery_set_management (self->discovery, self->management);
-	load_plugins (self);
+	load_plugins (self, &self->plugin_error);
 	self->server = artemis_server_new (config->context_path, config->max_body_size);
 	self->ws_hub = artemis_ws_hub_new (config, self->registry);
 	artemis_ws_hub_set_change_filter (self->ws_hub, is_pushed, g_object_ref (self->management), g_object_unref);
@@ -158,7 +179,13 @@ artemis_daemon_dispose (GObject *object)
 static void
 artemis_daemon_finalize (GObject *object)
 {
-	artemis_config_free (ARTEMIS_DAEMON (object)->config);
+	ArtemisDaemon *self = ARTEMIS_DAEMON (object);
+
+	/* Last: the lock stays until the store is closed. */
+	if (self->lock_fd >= 0)
+		close (self->lock_fd);
+	g_clear_error (&self->plugin_error);
+	artemis_config_free (self->config);
 	G_OBJECT_CLASS (artemis_daemon_parent_class)->finalize (object);
 }
 
@@ -174,6 +201,57 @@ artemis_daemon_class_init (ArtemisDaemonClass *klass)
 static void
 artemis_daemon_init (ArtemisDaemon *self)
 {
+	self->lock_fd = -1;
+}
+
+/*
+ * One node per data directory: two would each believe their own view of the
+ * store. The lock is an flock() on `artemisd.lock`, which holds the pid of
+ * its owner; the kernel drops it when the process dies, however it dies.
+ */
+static gboolean
+lock_data_dir (ArtemisDaemon *self, GError **error)
+{
+	g_autofree char *path = g_build_filename (self->config->data_dir, "artemisd.lock", NULL);
+	g_autofree char *pid = NULL;
+	int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	int saved_errno;
+
+	if (fd < 0) {
+		saved_errno = errno;
+		g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), _("Cannot open %s: %s"), path,
+			     g_strerror (saved_errno));
+		return FALSE;
+	}
+	if (flock (fd, LOCK_EX | LOCK_NB) != 0) {
+		char holder[32] = "";
+		gssize len;
+
+		saved_errno = errno;
+		len = pread (fd, holder, sizeof holder - 1, 0);
+		close (fd);
+		if (saved_errno != EWOULDBLOCK) {
+			g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), _("Cannot lock %s: %s"),
+				     path, g_strerror (saved_errno));
+			return FALSE;
+		}
+		holder[MAX (len, 0)] = '\0';
+		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_CONFIG,
+			     /* TRANSLATORS: the data directory, and the process id of the artemisd using it */
+			     _("Data directory %s is in use by another artemisd (pid %s)"), self->config->data_dir,
+			     *g_strstrip (holder) != '\0' ? holder : "unknown");
+		return FALSE;
+	}
+	pid = g_strdup_printf ("%d\n", (int) getpid ());
+	if (ftruncate (fd, 0) != 0 || pwrite (fd, pid, strlen (pid), 0) != (gssize) strlen (pid)) {
+		saved_errno = errno;
+		close (fd);
+		g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), _("Cannot write %s: %s"), path,
+			     g_strerror (saved_errno));
+		return FALSE;
+	}
+	self->lock_fd = fd;
+	return TRUE;
 }
 
 /* The storage backend plugin `storage-NAME` the configuration names, or NULL saying why not. */
@@ -250,7 +328,11 @@ artemis_daemon_start (ArtemisDaemon *self, GError **error)
 	guint port;
 
 	g_return_val_if_fail (ARTEMIS_IS_DAEMON (self), FALSE);
-	if (!start_storage (self, error))
+	if (self->plugin_error != NULL) {
+		g_propagate_error (error, g_steal_pointer (&self->plugin_error));
+		return FALSE;
+	}
+	if (!lock_data_dir (self, error) || !start_storage (self, error))
 		return FALSE;
 	add_routes (self);
 	if (!artemis_server_listen (self->server, self->config->bind_address, self->config->port, error)) {

@@ -71,8 +71,9 @@ typedef struct {
 	  "Client IP addresses refused (HTTP 403) on " path ", separated by ';' or ','." }
 
 static const ConfigKey config_keys[] = {
-	STRING_KEY ("server", "bind", bind_address, "", NULL,
-		    "Address to listen on; empty listens on all addresses."),
+	STRING_KEY ("server", "bind", bind_address, "127.0.0.1", NULL,
+		    "Address to listen on (an IP address; 0.0.0.0 or :: for every address). The default "
+		    "only takes local connections: see docs/security.md before opening it."),
 	INT_KEY ("server", "port", port, 8080, 0, 65535, "app.port", "TCP port of the HTTP and WebSocket API."),
 	STRING_KEY ("server", "context-path", context_path, "", "(servlet context path)",
 		    "Path prefix of every endpoint, e.g. /artemis-service."),
@@ -247,13 +248,13 @@ parse_int (const ConfigKey *key, const char *text, gint64 *value, GError **error
 			     _("[%s] %s: %s"), key->group, key->name, local_error->message);
 		return FALSE;
 	}
+	/* Java clamps; a value the operator did not mean is refused instead (docs/compatibility.md). */
 	if (*value < key->min || *value > key->max) {
-		gint64 clamped = CLAMP (*value, key->min, key->max);
-
-		g_warning ("[%s] %s = %" G_GINT64_FORMAT " is outside %" G_GINT64_FORMAT "…%" G_GINT64_FORMAT
-			   ", using %" G_GINT64_FORMAT,
-			   key->group, key->name, *value, key->min, key->max, clamped);
-		*value = clamped;
+		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_CONFIG,
+			     /* TRANSLATORS: [group] key: value is outside the range min–max */
+			     _("[%s] %s: %" G_GINT64_FORMAT " is outside the range %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT),
+			     key->group, key->name, *value, key->min, key->max);
+		return FALSE;
 	}
 	return TRUE;
 }

@@ -23,8 +23,8 @@ typedef struct {
  *
  * The daemon's configuration: one GKeyFile (`artemisd.conf`), every key
  * described by a table in artemis-config.c that gives its group, default,
- * range and the Java Artemis property it replaces. Out-of-range integers are
- * clamped with a warning (as Java does); values that do not parse are errors.
+ * range and the Java Artemis property it replaces. Values that do not parse
+ * and integers out of range are errors (Java clamps the latter).
  */
 typedef struct {
 	/* [server] */
