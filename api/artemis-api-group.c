@@ -277,7 +277,10 @@ artemis_api_group_add_routes (ArtemisServer *server, ArtemisManagement *manageme
 
 		binding->management = management;
 		binding->endpoint = &endpoints[i];
-		artemis_server_add_route (server, path, ARTEMIS_METHOD_POST, on_group_request, binding);
+		if (endpoints[i].write != NULL)
+			artemis_server_add_write_route (server, path, ARTEMIS_METHOD_POST, on_group_request, binding);
+		else
+			artemis_server_add_route (server, path, ARTEMIS_METHOD_POST, on_group_request, binding);
 	}
 	/* The handlers' data lives as long as the server that calls them. */
 	artemis_api_own (server, bindings, (GDestroyNotify) g_array_unref);

@@ -436,9 +436,10 @@ artemis_api_management_add_routes (ArtemisServer *server, ArtemisManagement *man
 	api->management = management;
 	api->discovery = discovery;
 	artemis_api_own (server, api, g_free);
-	artemis_server_add_route (server, PREFIX "operate-instance.json", ARTEMIS_METHOD_POST, on_operate_instance,
-				  api);
-	artemis_server_add_route (server, PREFIX "operate-server.json", ARTEMIS_METHOD_POST, on_operate_server, api);
+	artemis_server_add_write_route (server, PREFIX "operate-instance.json", ARTEMIS_METHOD_POST,
+					on_operate_instance, api);
+	artemis_server_add_write_route (server, PREFIX "operate-server.json", ARTEMIS_METHOD_POST, on_operate_server,
+					api);
 	artemis_server_add_route (server, PREFIX "instance-operations.json", ARTEMIS_METHOD_POST,
 				  on_instance_operations, api);
 	artemis_server_add_route (server, PREFIX "server-operations.json", ARTEMIS_METHOD_POST, on_server_operations,

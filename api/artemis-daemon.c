@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <unistd.h>
 
+#include "artemis-access.h"
 #include "artemis-daemon.h"
 
 struct _ArtemisDaemon {
@@ -34,6 +35,8 @@ struct _ArtemisDaemon {
 	ArtemisWsHub *ws_hub;
 	/* Why the configured plugins cannot run, found while loading them; start() reports it. */
 	GError *plugin_error;
+	/* Who may write (from start). */
+	ArtemisAccess *access;
 	/* The open, flock()ed artemisd.lock of the data directory, or -1. */
 	int lock_fd;
 };
@@ -146,6 +149,7 @@ artemis_daemon_new (ArtemisConfig *config)
 	artemis_discovery_set_management (self->discovery, self->management);
 	load_plugins (self, &self->plugin_error);
 	self->server = artemis_server_new (config->context_path, config->max_body_size);
+	artemis_server_set_cors_origins (self->server, (const char *const *) config->security_cors_origins);
 	self->ws_hub = artemis_ws_hub_new (config, self->registry);
 	artemis_ws_hub_set_change_filter (self->ws_hub, is_pushed, g_object_ref (self->management), g_object_unref);
 	return self;
@@ -159,6 +163,7 @@ artemis_daemon_dispose (GObject *object)
 	/* Sessions first: their handlers point into the server's routes. */
 	g_clear_object (&self->ws_hub);
 	g_clear_object (&self->server);
+	g_clear_object (&self->access);
 	/* Finishes queued writes and closes the store, even while a reply holds it, before its plugin shuts down. */
 	if (self->storage != NULL) {
 		artemis_write_queue_set_store (artemis_management_get_write_queue (self->management), NULL);
@@ -325,6 +330,8 @@ add_routes (ArtemisDaemon *self)
 gboolean
 artemis_daemon_start (ArtemisDaemon *self, GError **error)
 {
+	g_autofree char *where = NULL;
+	g_autofree char *description = NULL;
 	guint port;
 
 	g_return_val_if_fail (ARTEMIS_IS_DAEMON (self), FALSE);
@@ -332,8 +339,11 @@ artemis_daemon_start (ArtemisDaemon *self, GError **error)
 		g_propagate_error (error, g_steal_pointer (&self->plugin_error));
 		return FALSE;
 	}
-	if (!lock_data_dir (self, error) || !start_storage (self, error))
+	self->access = artemis_access_new (self->config, error);
+	if (self->access == NULL || !lock_data_dir (self, error) || !start_storage (self, error))
 		return FALSE;
+	artemis_server_set_write_guard (self->server, artemis_access_check, g_object_ref (self->access),
+					g_object_unref);
 	add_routes (self);
 	if (!artemis_server_listen (self->server, self->config->bind_address, self->config->port, error)) {
 		g_prefix_error (error, _("Cannot listen: "));
@@ -346,6 +356,10 @@ artemis_daemon_start (ArtemisDaemon *self, GError **error)
 
 		artemis_node_set_url (self->node, url);
 	}
+	where = g_strdup_printf (strchr (self->config->bind_address, ':') != NULL ? "[%s]:%u" : "%s:%u",
+				 self->config->bind_address, port);
+	description = artemis_access_describe (self->access, where);
+	g_message ("%s", description);
 	artemis_registry_start (self->registry);
 	artemis_versioned_cache_start (self->versioned_cache);
 	artemis_ws_hub_start (self->ws_hub);

@@ -11,6 +11,7 @@
 
 typedef struct {
 	ArtemisMethods methods;
+	gboolean writes;
 	ArtemisRouteHandler handler;
 	gpointer user_data;
 } Route;
@@ -22,6 +23,11 @@ struct _ArtemisServer {
 	char *context_path; /* "" or "/prefix" without trailing slash */
 	gsize max_body_size;
 	GHashTable *routes; /* path → Route */
+	ArtemisRouteGuard write_guard;
+	gpointer write_guard_data;
+	GDestroyNotify write_guard_destroy;
+	char **cors_origins; /* NULL: no CORS */
+	gboolean cors_any;   /* "*" is among them */
 };
 
 G_DEFINE_TYPE (ArtemisServer, artemis_server, G_TYPE_OBJECT)
@@ -34,6 +40,9 @@ artemis_server_finalize (GObject *object)
 	soup_server_disconnect (self->soup_server);
 	g_object_unref (self->soup_server);
 	g_hash_table_unref (self->routes);
+	if (self->write_guard_destroy != NULL)
+		self->write_guard_destroy (self->write_guard_data);
+	g_strfreev (self->cors_origins);
 	g_free (self->context_path);
 	G_OBJECT_CLASS (artemis_server_parent_class)->finalize (object);
 }
@@ -50,15 +59,34 @@ artemis_server_init (ArtemisServer *self)
 	self->routes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
-/* Each answer is built once, so appending (cheaper than replacing) is safe. */
-static void
-add_cors_headers (SoupServerMessage *msg)
+/*
+ * CORS, when origins are configured: "*" answers any origin without
+ * credentials (a browser refuses the two together); a listed origin gets its
+ * own name back, with credentials. Added before the handler runs, so that
+ * deferred answers have them too; each answer is built once, so appending
+ * (cheaper than replacing) is safe.
+ */
+static gboolean
+add_cors_headers (ArtemisServer *self, SoupServerMessage *msg)
 {
-	SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+	SoupMessageHeaders *headers;
+	const char *origin;
 
-	soup_message_headers_append (headers, "Access-Control-Allow-Origin", "*");
-	soup_message_headers_append (headers, "Access-Control-Expose-Headers", "*");
+	if (self->cors_origins == NULL)
+		return FALSE;
+	headers = soup_server_message_get_response_headers (msg);
+	if (self->cors_any) {
+		soup_message_headers_append (headers, "Access-Control-Allow-Origin", "*");
+		soup_message_headers_append (headers, "Access-Control-Expose-Headers", "*");
+		return TRUE;
+	}
+	soup_message_headers_append (headers, "Vary", "Origin");
+	origin = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Origin");
+	if (origin == NULL || !g_strv_contains ((const char *const *) self->cors_origins, origin))
+		return FALSE;
+	soup_message_headers_append (headers, "Access-Control-Allow-Origin", origin);
 	soup_message_headers_append (headers, "Access-Control-Allow-Credentials", "true");
+	return TRUE;
 }
 
 static void
@@ -68,7 +96,6 @@ reply_bytes (SoupServerMessage *msg, guint status, GBytes *body)
 
 	soup_server_message_set_status (msg, status, NULL);
 	soup_message_headers_append (headers, "Content-Type", JSON_CONTENT_TYPE);
-	add_cors_headers (msg);
 	soup_message_body_append_bytes (soup_server_message_get_response_body (msg), body);
 }
 
@@ -170,21 +197,23 @@ find_route (ArtemisServer *self, const char *path)
 	return route;
 }
 
+/* 200 and no body; what a browser may then send only for an allowed origin. */
 static void
-reply_preflight (SoupServerMessage *msg)
+reply_preflight (gboolean cors, SoupServerMessage *msg)
 {
 	SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (msg);
 	SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 	const char *methods = soup_message_headers_get_one (request_headers, "Access-Control-Request-Method");
 	const char *allow = soup_message_headers_get_one (request_headers, "Access-Control-Request-Headers");
 
-	add_cors_headers (msg);
+	soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+	if (!cors)
+		return;
 	if (methods != NULL)
 		soup_message_headers_replace (headers, "Access-Control-Allow-Methods", methods);
 	if (allow != NULL)
 		soup_message_headers_replace (headers, "Access-Control-Allow-Headers", allow);
 	soup_message_headers_replace (headers, "Access-Control-Max-Age", "3600");
-	soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
 }
 
 static void
@@ -329,9 +358,10 @@ dispatch (ArtemisServer *self, SoupServerMessage *msg, const char *path, GHashTa
 	Route *route = relative != NULL ? find_route (self, relative) : NULL;
 	ArtemisRequest request = { msg, 0, NULL, 0, query };
 	g_autoptr (GBytes) body = NULL;
+	gboolean cors = add_cors_headers (self, msg);
 
 	if (method == SOUP_METHOD_OPTIONS) {
-		reply_preflight (msg);
+		reply_preflight (cors, msg);
 		return;
 	}
 	if (route == NULL) {
@@ -347,6 +377,9 @@ dispatch (ArtemisServer *self, SoupServerMessage *msg, const char *path, GHashTa
 		reply_method_not_allowed (msg, route);
 		return;
 	}
+	/* Before the body is even inflated: a refused write costs nothing more. */
+	if (route->writes && self->write_guard != NULL && !self->write_guard (&request, relative, self->write_guard_data))
+		return;
 	if (request.method == ARTEMIS_METHOD_POST && !prepare_post (self, &request, &body))
 		return;
 	route->handler (&request, route->user_data);
@@ -390,16 +423,53 @@ artemis_server_get_context_path (ArtemisServer *self)
 	return self->context_path;
 }
 
-void
-artemis_server_add_route (ArtemisServer *self, const char *path, ArtemisMethods methods,
-			  ArtemisRouteHandler handler, gpointer user_data)
+static void
+add_route (ArtemisServer *self, const char *path, ArtemisMethods methods, gboolean writes,
+	   ArtemisRouteHandler handler, gpointer user_data)
 {
 	Route *route = g_new0 (Route, 1);
 
 	route->methods = methods;
+	route->writes = writes;
 	route->handler = handler;
 	route->user_data = user_data;
 	g_hash_table_replace (self->routes, g_strdup (path), route);
+}
+
+void
+artemis_server_add_route (ArtemisServer *self, const char *path, ArtemisMethods methods,
+			  ArtemisRouteHandler handler, gpointer user_data)
+{
+	add_route (self, path, methods, FALSE, handler, user_data);
+}
+
+void
+artemis_server_add_write_route (ArtemisServer *self, const char *path, ArtemisMethods methods,
+				ArtemisRouteHandler handler, gpointer user_data)
+{
+	add_route (self, path, methods, TRUE, handler, user_data);
+}
+
+void
+artemis_server_set_write_guard (ArtemisServer *self, ArtemisRouteGuard guard, gpointer user_data,
+				GDestroyNotify destroy)
+{
+	if (self->write_guard_destroy != NULL)
+		self->write_guard_destroy (self->write_guard_data);
+	self->write_guard = guard;
+	self->write_guard_data = user_data;
+	self->write_guard_destroy = destroy;
+}
+
+void
+artemis_server_set_cors_origins (ArtemisServer *self, const char *const *origins)
+{
+	g_clear_pointer (&self->cors_origins, g_strfreev);
+	self->cors_any = FALSE;
+	if (origins == NULL || origins[0] == NULL)
+		return;
+	self->cors_origins = g_strdupv ((char **) origins);
+	self->cors_any = g_strv_contains (origins, "*");
 }
 
 gboolean

@@ -194,6 +194,8 @@ static const Refusal refusals[] = {
 	  "artemisd: [discovery] default-route-strategy: no loaded strategy plugin serves “nosuch”" },
 	{ "[plugins]\nfilters=filter-groups;nosuch\n", { NULL },
 	  "artemisd: [plugins] filters: nosuch is not a loaded discovery filter" },
+	{ "[security]\ntoken-file=/nonexistent/tokens\n", { NULL },
+	  "artemisd: [security] token-file: Failed to open file “/nonexistent/tokens”: No such file or directory" },
 	{ "[storage]\nbackend=nosuch\n", { NULL },
 	  "artemisd: Storage backend “nosuch” ([storage] backend) is not available: *" },
 };

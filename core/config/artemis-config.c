@@ -152,6 +152,19 @@ static const ConfigKey config_keys[] = {
 		 "How often a node asks a store shared with other nodes what they changed, in ms "
 		 "(not used by sqlite)."),
 
+	{ "security", "tokens", KEY_STRV, OFS (security_tokens), 0, "", 0, 0, NULL,
+	  "Tokens that allow management, group, zone and canary writes (Authorization: Bearer TOKEN), "
+	  "';'-separated. With no token here nor in token-file, anyone who reaches the port may write." },
+	STRING_KEY ("security", "token-file", security_token_file, "", NULL,
+		    "File holding more such tokens, one a line ('#' starts a comment); a file that cannot "
+		    "be read stops artemisd."),
+	{ "security", "peer-tokens", KEY_STRV, OFS (security_peer_tokens), 0, "", 0, 0, NULL,
+	  "Tokens the cluster's peers send on /api/replication/, ';'-separated; empty leaves "
+	  "replication as open as registration." },
+	{ "security", "cors-origins", KEY_STRV, OFS (security_cors_origins), 0, "", 0, 0, NULL,
+	  "Origins browsers may call the API from (e.g. https://ops.example.com), ';'-separated; "
+	  "empty sends no CORS headers." },
+
 	{ "plugins", "enabled", KEY_STRV, OFS (plugins_enabled), 0, "", 0, 0, NULL,
 	  "Plugins to load by name (file name without .so), ';'-separated; empty loads all. "
 	  "Settings: [plugin NAME]." },

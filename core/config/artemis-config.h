@@ -71,6 +71,11 @@ typedef struct {
 	/* [storage] */
 	char *storage_backend;
 	gint64 storage_poll_interval_ms;
+	/* [security] */
+	char **security_tokens;
+	char *security_token_file;
+	char **security_peer_tokens;
+	char **security_cors_origins;
 	/* [plugins] */
 	char **plugins_enabled;
 	char **plugins_filters;
