@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
+#include "artemis-metrics.h"
 #include "artemis-server.h"
 #include "artemis-storage.h"
 #include "artemis-ws-hub.h"
@@ -23,6 +24,8 @@ void artemis_api_zone_add_routes (ArtemisServer *server, ArtemisManagement *mana
 void artemis_api_log_add_routes (ArtemisServer *server, ArtemisStorage *storage);
 void artemis_api_group_add_routes (ArtemisServer *server, ArtemisManagement *management);
 void artemis_api_canary_add_routes (ArtemisServer *server, ArtemisManagement *management);
+void artemis_api_health_add_routes (ArtemisServer *server, ArtemisNode *node, ArtemisRegistry *registry,
+				    ArtemisStorage *storage, ArtemisWsHub *ws_hub, ArtemisMetrics *metrics);
 void artemis_api_websocket_add_routes (ArtemisServer *server, const ArtemisConfig *config,
 				       ArtemisRegistry *registry, ArtemisWsHub *ws_hub);
 

@@ -35,6 +35,8 @@ struct _ArtemisDaemon {
 	ArtemisWsHub *ws_hub;
 	/* Why the configured plugins cannot run, found while loading them; start() reports it. */
 	GError *plugin_error;
+	/* What /metrics exposes: counted from start, per request and per commit. */
+	ArtemisMetrics *metrics;
 	/* Who may write (from start). */
 	ArtemisAccess *access;
 	/* The open, flock()ed artemisd.lock of the data directory, or -1. */
@@ -150,6 +152,8 @@ artemis_daemon_new (ArtemisConfig *config)
 	load_plugins (self, &self->plugin_error);
 	self->server = artemis_server_new (config->context_path, config->max_body_size);
 	artemis_server_set_cors_origins (self->server, (const char *const *) config->security_cors_origins);
+	self->metrics = artemis_metrics_new ();
+	artemis_server_set_request_observer (self->server, artemis_metrics_observe_request, self->metrics);
 	self->ws_hub = artemis_ws_hub_new (config, self->registry);
 	artemis_ws_hub_set_change_filter (self->ws_hub, is_pushed, g_object_ref (self->management), g_object_unref);
 	return self;
@@ -178,6 +182,8 @@ artemis_daemon_dispose (GObject *object)
 	g_clear_object (&self->registry);
 	g_clear_object (&self->node);
 	g_clear_object (&self->change_log);
+	/* After the store: closing it finishes commits, which the metrics observe. */
+	g_clear_object (&self->metrics);
 	G_OBJECT_CLASS (artemis_daemon_parent_class)->dispose (object);
 }
 
@@ -305,6 +311,7 @@ start_storage (ArtemisDaemon *self, GError **error)
 	}
 	artemis_write_queue_set_store (artemis_management_get_write_queue (self->management),
 				       ARTEMIS_STORE (self->storage));
+	artemis_storage_set_commit_observer (self->storage, artemis_metrics_observe_commit, self->metrics);
 	artemis_storage_start_polling (self->storage, self->config->storage_poll_interval_ms);
 	return TRUE;
 }
@@ -325,6 +332,7 @@ add_routes (ArtemisDaemon *self)
 	artemis_api_group_add_routes (server, self->management);
 	artemis_api_canary_add_routes (server, self->management);
 	artemis_api_websocket_add_routes (server, self->config, self->registry, self->ws_hub);
+	artemis_api_health_add_routes (server, self->node, self->registry, self->storage, self->ws_hub, self->metrics);
 }
 
 gboolean
@@ -424,6 +432,12 @@ ArtemisWsHub *
 artemis_daemon_get_ws_hub (ArtemisDaemon *self)
 {
 	return self->ws_hub;
+}
+
+ArtemisMetrics *
+artemis_daemon_get_metrics (ArtemisDaemon *self)
+{
+	return self->metrics;
 }
 
 ArtemisStorage *

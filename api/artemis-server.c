@@ -10,6 +10,7 @@
 #define GZIP_MIN_SIZE 1024
 
 typedef struct {
+	const char *path; /* the key of the route table */
 	ArtemisMethods methods;
 	gboolean writes;
 	ArtemisRouteHandler handler;
@@ -28,7 +29,17 @@ struct _ArtemisServer {
 	GDestroyNotify write_guard_destroy;
 	char **cors_origins; /* NULL: no CORS */
 	gboolean cors_any;   /* "*" is among them */
+	ArtemisRequestObserver observer;
+	gpointer observer_data;
 };
+
+/* What the request observer is told, kept on the message until it is finished. */
+typedef struct {
+	gint64 start_us;
+	const char *route;
+} RequestTiming;
+
+static GQuark request_timing_quark;
 
 G_DEFINE_TYPE (ArtemisServer, artemis_server, G_TYPE_OBJECT)
 
@@ -51,6 +62,7 @@ static void
 artemis_server_class_init (ArtemisServerClass *klass)
 {
 	G_OBJECT_CLASS (klass)->finalize = artemis_server_finalize;
+	request_timing_quark = g_quark_from_static_string ("artemis-request-timing");
 }
 
 static void
@@ -350,7 +362,8 @@ prepare_post (ArtemisServer *self, ArtemisRequest *request, GBytes **body)
 	return TRUE;
 }
 
-static void
+/* Answers @msg, or has a handler answer it; returns the route taken, or NULL. */
+static Route *
 dispatch (ArtemisServer *self, SoupServerMessage *msg, const char *path, GHashTable *query)
 {
 	const char *method = soup_server_message_get_method (msg);
@@ -362,34 +375,58 @@ dispatch (ArtemisServer *self, SoupServerMessage *msg, const char *path, GHashTa
 
 	if (method == SOUP_METHOD_OPTIONS) {
 		reply_preflight (cors, msg);
-		return;
+		return route;
 	}
 	if (route == NULL) {
 		g_autofree char *text = g_strdup_printf ("No endpoint at %s", path);
 
 		reply_error (msg, SOUP_STATUS_NOT_FOUND, "data-not-found", text);
-		return;
+		return NULL;
 	}
 	request.method = method == SOUP_METHOD_GET ? ARTEMIS_METHOD_GET
 		       : method == SOUP_METHOD_POST ? ARTEMIS_METHOD_POST
 						    : 0;
 	if ((route->methods & request.method) == 0) {
 		reply_method_not_allowed (msg, route);
-		return;
+		return route;
 	}
 	/* Before the body is even inflated: a refused write costs nothing more. */
 	if (route->writes && self->write_guard != NULL && !self->write_guard (&request, relative, self->write_guard_data))
-		return;
+		return route;
 	if (request.method == ARTEMIS_METHOD_POST && !prepare_post (self, &request, &body))
-		return;
+		return route;
 	route->handler (&request, route->user_data);
+	return route;
 }
 
 static void
 on_request (SoupServer *soup_server, SoupServerMessage *msg, const char *path, GHashTable *query,
 	    gpointer user_data)
 {
-	dispatch (user_data, msg, path, query);
+	ArtemisServer *self = user_data;
+	RequestTiming *timing;
+	Route *route;
+
+	if (self->observer == NULL) {
+		dispatch (self, msg, path, query);
+		return;
+	}
+	timing = g_new (RequestTiming, 1);
+	timing->start_us = g_get_monotonic_time ();
+	g_object_set_qdata_full (G_OBJECT (msg), request_timing_quark, timing, g_free);
+	route = dispatch (self, msg, path, query);
+	timing->route = route != NULL ? route->path : NULL;
+}
+
+static void
+on_request_finished (SoupServer *soup_server, SoupServerMessage *msg, gpointer user_data)
+{
+	ArtemisServer *self = user_data;
+	RequestTiming *timing = g_object_get_qdata (G_OBJECT (msg), request_timing_quark);
+
+	if (timing != NULL)
+		self->observer (timing->route, soup_server_message_get_status (msg),
+				g_get_monotonic_time () - timing->start_us, self->observer_data);
 }
 
 ArtemisServer *
@@ -428,12 +465,14 @@ add_route (ArtemisServer *self, const char *path, ArtemisMethods methods, gboole
 	   ArtemisRouteHandler handler, gpointer user_data)
 {
 	Route *route = g_new0 (Route, 1);
+	char *key = g_strdup (path);
 
+	route->path = key;
 	route->methods = methods;
 	route->writes = writes;
 	route->handler = handler;
 	route->user_data = user_data;
-	g_hash_table_replace (self->routes, g_strdup (path), route);
+	g_hash_table_replace (self->routes, key, route);
 }
 
 void
@@ -459,6 +498,15 @@ artemis_server_set_write_guard (ArtemisServer *self, ArtemisRouteGuard guard, gp
 	self->write_guard = guard;
 	self->write_guard_data = user_data;
 	self->write_guard_destroy = destroy;
+}
+
+void
+artemis_server_set_request_observer (ArtemisServer *self, ArtemisRequestObserver observer, gpointer user_data)
+{
+	if (self->observer == NULL && observer != NULL)
+		g_signal_connect (self->soup_server, "request-finished", G_CALLBACK (on_request_finished), self);
+	self->observer = observer;
+	self->observer_data = user_data;
 }
 
 void

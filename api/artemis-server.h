@@ -67,6 +67,14 @@ void artemis_server_set_write_guard (ArtemisServer *server, ArtemisRouteGuard gu
  * listed origins get their own name back, with credentials.
  */
 void artemis_server_set_cors_origins (ArtemisServer *server, const char *const *origins);
+/*
+ * Told of every request to a route path when its answer is done: the route
+ * (NULL when no route matched), the HTTP status, and the microseconds from
+ * dispatch to the end of the answer (a deferred answer included).
+ */
+typedef void (*ArtemisRequestObserver) (const char *route, guint status, gint64 duration_us, gpointer user_data);
+void artemis_server_set_request_observer (ArtemisServer *server, ArtemisRequestObserver observer,
+					  gpointer user_data);
 /* Listens on @address (NULL or empty: all addresses) and @port (0: any free port). */
 gboolean artemis_server_listen (ArtemisServer *server, const char *address, guint port, GError **error);
 /* The port actually bound (after listening). */

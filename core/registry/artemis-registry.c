@@ -48,6 +48,7 @@ struct _ArtemisRegistry {
 	gpointer clock_data;
 	GHashTable *services; /* lower-case service id → ServiceEntry */
 	guint64 last_version; /* source of ServiceEntry.version, unique across services */
+	guint64 n_expired;    /* leases the sweeps removed, since start */
 	Pool pools[ARTEMIS_N_LEASE_POOLS];
 	guint n_instances;
 };
@@ -335,6 +336,7 @@ clean_pool (ArtemisRegistry *self, Pool *pool, gint64 now)
 		remove_lease (self, pool->head, TRUE);
 		removed++;
 	}
+	self->n_expired += removed;
 	return removed;
 }
 
@@ -581,6 +583,18 @@ artemis_registry_get_service_version (ArtemisRegistry *self, const char *service
 	ServiceEntry *entry = lookup_service (self, service_id);
 
 	return entry != NULL ? entry->version : 0;
+}
+
+guint
+artemis_registry_get_n_services (ArtemisRegistry *self)
+{
+	return g_hash_table_size (self->services);
+}
+
+guint64
+artemis_registry_get_n_expired (ArtemisRegistry *self)
+{
+	return self->n_expired;
 }
 
 guint

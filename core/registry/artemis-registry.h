@@ -105,6 +105,10 @@ GPtrArray *artemis_registry_list_services (ArtemisRegistry *registry);
  */
 guint64 artemis_registry_get_service_version (ArtemisRegistry *registry, const char *service_id);
 guint artemis_registry_get_n_instances (ArtemisRegistry *registry);
+/* Services with at least one lease. */
+guint artemis_registry_get_n_services (ArtemisRegistry *registry);
+/* Leases removed because they expired, since start. */
+guint64 artemis_registry_get_n_expired (ArtemisRegistry *registry);
 
 void artemis_registry_foreach_lease (ArtemisRegistry *registry, ArtemisLeasePool pool, ArtemisLeaseFunc func,
 				     gpointer user_data);
