@@ -17,6 +17,7 @@ typedef struct {
 	ArtemisServer *server;
 	ArtemisRegistry *registry;
 	ArtemisWsHub *ws_hub;
+	ArtemisRateLimits *limits;
 } WebSocketApi;
 
 /* What Java answers a heartbeat text it cannot parse (spec §4.2, §14.2 #16). */
@@ -74,6 +75,8 @@ on_heartbeat_message (ArtemisWsSession *session, GBytes *message, gpointer user_
 	} else if (!artemis_codec_decode_instances_request (data, len, &instances, NULL)) {
 		artemis_ws_session_send (session, unparsable_heartbeat_reply, strlen (unparsable_heartbeat_reply));
 		return;
+	} else if (!artemis_rate_limits_allow (endpoint->api->limits, ARTEMIS_RATE_LIMITER_REGISTRY, "heartbeat")) {
+		artemis_rate_limits_set_error (&error);
 	} else {
 		failed = artemis_registry_handle (endpoint->api->registry, ARTEMIS_REGISTRY_HEARTBEAT,
 						  ARTEMIS_REGISTRY_FROM_CLIENT, instances, &error);
@@ -241,7 +244,7 @@ add_endpoint (WebSocketApi *api, ArtemisWsEndpoint id, const char *path, Artemis
 
 void
 artemis_api_websocket_add_routes (ArtemisServer *server, const ArtemisConfig *config, ArtemisRegistry *registry,
-				  ArtemisWsHub *ws_hub)
+				  ArtemisWsHub *ws_hub, ArtemisRateLimits *limits)
 {
 	WebSocketApi *api = g_new0 (WebSocketApi, 1);
 
@@ -249,6 +252,7 @@ artemis_api_websocket_add_routes (ArtemisServer *server, const ArtemisConfig *co
 	api->server = server;
 	api->registry = registry;
 	api->ws_hub = ws_hub;
+	api->limits = limits;
 	artemis_api_own (server, api, g_free);
 	add_endpoint (api, ARTEMIS_WS_ENDPOINT_HEARTBEAT, "/ws/registry/heartbeat", on_heartbeat_message,
 		      config->ws_heartbeat_black_list_enabled, config->ws_heartbeat_black_list);

@@ -37,8 +37,9 @@ struct _ArtemisDaemon {
 	GError *plugin_error;
 	/* What /metrics exposes: counted from start, per request and per commit. */
 	ArtemisMetrics *metrics;
-	/* Who may write (from start). */
+	/* Who may write, and how often some may call (from start). */
 	ArtemisAccess *access;
+	ArtemisRateLimits *rate_limits;
 	/* The open, flock()ed artemisd.lock of the data directory, or -1. */
 	int lock_fd;
 };
@@ -168,6 +169,7 @@ artemis_daemon_dispose (GObject *object)
 	g_clear_object (&self->ws_hub);
 	g_clear_object (&self->server);
 	g_clear_object (&self->access);
+	g_clear_object (&self->rate_limits);
 	/* Finishes queued writes and closes the store, even while a reply holds it, before its plugin shuts down. */
 	if (self->storage != NULL) {
 		artemis_write_queue_set_store (artemis_management_get_write_queue (self->management), NULL);
@@ -316,22 +318,29 @@ start_storage (ArtemisDaemon *self, GError **error)
 	return TRUE;
 }
 
+static gint64
+registry_now (gpointer registry)
+{
+	return artemis_registry_now (registry);
+}
+
 /* Each API area gets the parts of the node it uses. */
 static void
 add_routes (ArtemisDaemon *self)
 {
 	ArtemisServer *server = self->server;
 
-	artemis_api_registry_add_routes (server, self->registry);
+	artemis_api_registry_add_routes (server, self->registry, self->rate_limits);
 	artemis_api_discovery_add_routes (server, self->discovery, self->versioned_cache);
-	artemis_api_status_add_routes (server, self->config, self->node, self->registry, self->ws_hub);
+	artemis_api_status_add_routes (server, self->config, self->node, self->registry, self->ws_hub,
+				       self->rate_limits);
 	artemis_api_route_add_routes (server, self->router);
 	artemis_api_management_add_routes (server, self->management, self->discovery);
 	artemis_api_zone_add_routes (server, self->management, self->storage);
 	artemis_api_log_add_routes (server, self->storage);
-	artemis_api_group_add_routes (server, self->management);
+	artemis_api_group_add_routes (server, self->management, self->rate_limits);
 	artemis_api_canary_add_routes (server, self->management);
-	artemis_api_websocket_add_routes (server, self->config, self->registry, self->ws_hub);
+	artemis_api_websocket_add_routes (server, self->config, self->registry, self->ws_hub, self->rate_limits);
 	artemis_api_health_add_routes (server, self->node, self->registry, self->storage, self->ws_hub, self->metrics);
 }
 
@@ -348,7 +357,11 @@ artemis_daemon_start (ArtemisDaemon *self, GError **error)
 		return FALSE;
 	}
 	self->access = artemis_access_new (self->config, error);
-	if (self->access == NULL || !lock_data_dir (self, error) || !start_storage (self, error))
+	if (self->access == NULL)
+		return FALSE;
+	/* The registry's clock, so that tests that move it move the windows too. */
+	self->rate_limits = artemis_rate_limits_new (self->config, registry_now, self->registry, error);
+	if (self->rate_limits == NULL || !lock_data_dir (self, error) || !start_storage (self, error))
 		return FALSE;
 	artemis_server_set_write_guard (self->server, artemis_access_check, g_object_ref (self->access),
 					g_object_unref);

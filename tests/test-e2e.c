@@ -196,6 +196,10 @@ static const Refusal refusals[] = {
 	  "artemisd: [plugins] filters: nosuch is not a loaded discovery filter" },
 	{ "[security]\ntoken-file=/nonexistent/tokens\n", { NULL },
 	  "artemisd: [security] token-file: Failed to open file “/nonexistent/tokens”: No such file or directory" },
+	{ "[rate-limit]\nstatus-limits=get-leases:0\n", { NULL },
+	  "artemisd: [rate-limit] status-limits: get-leases: Number “0” is out of bounds [1, 10000]" },
+	{ "[rate-limit]\nregistry-limits=register\n", { NULL },
+	  "artemisd: [rate-limit] registry-limits: “register” is not identity:limit" },
 	{ "[storage]\nbackend=nosuch\n", { NULL },
 	  "artemisd: Storage backend “nosuch” ([storage] backend) is not available: *" },
 };

@@ -20,6 +20,9 @@
 static const char tokens_config[] = BASE_CONFIG "[security]\ntokens=s3cret; other-token\n";
 static const char cors_list_config[] = BASE_CONFIG "[security]\ncors-origins=https://ops.example;http://b.example\n";
 static const char cors_any_config[] = BASE_CONFIG "[security]\ncors-origins=*\n";
+static const char limits_config[] = BASE_CONFIG "[rate-limit]\nstatus-default-limit=2\nstatus-limits=get-leases:1\n"
+					      "registry-default-limit=1000\nmanagement-group-default-limit=1\n";
+static const char no_limits_config[] = BASE_CONFIG "[rate-limit]\nstatus-enabled=false\nstatus-default-limit=1\n";
 
 #define OK "{'errorCode':'success','message':'','status':'success'}"
 #define STATUS(status) "{'responseStatus':" status "}"
@@ -207,6 +210,103 @@ test_cors_any (ArtemisTestServer *server, gconstpointer data)
 	assert_cors (get, "*", NULL);
 }
 
+/* ---- rate limits (protocol §12) ---------------------------------------- */
+
+#define LIMITED "{'errorCode':'rate-limited','message':'Request is rate limited.','status':'fail'}"
+#define CLUSTER_LIMITED "{'nodeCount':0,'nodesStatus':null,'responseStatus':" LIMITED "}"
+#define LEASES_LIMITED                                                                                     \
+	"{'isSafe':false,'isSafeCheckEnabled':false,'leaseCount':0,'leaseUpdateCountLastTimeWindow':0,"     \
+	"'leaseUpdateMaxCount':0,'leaseUpdateMaxCountLastUpdateTime':0,'leases':null,'responseStatus':" LIMITED "}"
+
+static guint
+post_status (guint port, const char *path, const char *body)
+{
+	g_autoptr (ArtemisTestResponse) response = post_as (port, path, NULL, body);
+
+	return response->status;
+}
+
+/* A 10 s window of 1 s buckets, per identity, node-wide; node.json is never limited. */
+static void
+test_status_limits (ArtemisTestServer *server, gconstpointer data)
+{
+	g_autoptr (ArtemisTestResponse) first = NULL;
+	g_autoptr (ArtemisTestResponse) second = NULL;
+	g_autoptr (ArtemisTestResponse) third = NULL;
+
+	first = post_as (server->port, "/api/status/cluster.json", NULL, "{}");
+	g_assert_null (strstr (first->text, "rate-limited"));
+	server->now_ms += 9000;
+	second = post_as (server->port, "/api/status/cluster.json", NULL, "{}");
+	g_assert_null (strstr (second->text, "rate-limited"));
+	assert_post_as (server->port, "/api/status/cluster.json", NULL, "{}", SOUP_STATUS_OK, CLUSTER_LIMITED);
+	/* Refused calls are not counted, and other identities have their own window. */
+	assert_post_as (server->port, "/api/status/cluster.json", NULL, "{}", SOUP_STATUS_OK, CLUSTER_LIMITED);
+	g_assert_cmpuint (post_status (server->port, "/api/status/leases.json", "{}"), ==, SOUP_STATUS_OK);
+	assert_post_as (server->port, "/api/status/leases.json", NULL, "{}", SOUP_STATUS_OK, LEASES_LIMITED);
+	for (guint i = 0; i < 5; i++) {
+		g_autoptr (ArtemisTestResponse) node = post_as (server->port, "/api/status/node.json", NULL, "{}");
+
+		g_assert_null (strstr (node->text, "rate-limited"));
+	}
+	/* The first call's second leaves the window: one more fits. */
+	server->now_ms += 1000;
+	third = post_as (server->port, "/api/status/cluster.json", NULL, "{}");
+	g_assert_null (strstr (third->text, "rate-limited"));
+	assert_post_as (server->port, "/api/status/cluster.json", NULL, "{}", SOUP_STATUS_OK, CLUSTER_LIMITED);
+}
+
+static void
+test_registry_limits (ArtemisTestServer *server, gconstpointer data)
+{
+	g_autofree char *body = artemis_test_json ("{'instances':[" I1 "]}");
+
+	for (guint i = 0; i < 1000; i++) {
+		g_autoptr (ArtemisTestResponse) response =
+			artemis_test_post_json (server->port, "/api/registry/register.json", body);
+
+		g_assert_cmpstr (response->text, ==,
+				 "{\"failedInstances\":null,\"responseStatus\":{\"errorCode\":\"success\","
+				 "\"message\":\"\",\"status\":\"success\"}}");
+	}
+	assert_post_as (server->port, "/api/registry/register.json", NULL, "{'instances':[" I1 "]}", SOUP_STATUS_OK,
+			"{'failedInstances':null,'responseStatus':" LIMITED "}");
+	/* Heartbeats are counted apart; discovery is never limited. */
+	assert_post_as (server->port, "/api/registry/heartbeat.json", NULL, "{'instances':[" I1 "]}", SOUP_STATUS_OK,
+			"{'failedInstances':null,'responseStatus':" OK "}");
+	g_assert_cmpuint (post_status (server->port, "/api/discovery/lookup.json",
+				       "{'discoveryConfigs':[{'serviceId':'demo.hello'}],'regionId':'SHA','zoneId':'SHA-Z1'}"),
+			  ==, SOUP_STATUS_OK);
+}
+
+static void
+test_group_limits (ArtemisTestServer *server, gconstpointer data)
+{
+	assert_post_as (server->port, M "group/get-groups.json", NULL, "{}", SOUP_STATUS_OK,
+			"{'groups':[],'responseStatus':" OK "}");
+	assert_post_as (server->port, M "group/get-groups.json", NULL, "{}", SOUP_STATUS_OK,
+			"{'groups':null,'responseStatus':" LIMITED "}");
+	assert_post_as (server->port, M "group/get-route-rules.json", NULL, "{}", SOUP_STATUS_OK,
+			"{'responseStatus':" OK ",'routeRules':[]}");
+	assert_post_as (server->port, M "group/get-route-rules.json", NULL, "{}", SOUP_STATUS_OK,
+			"{'responseStatus':" LIMITED ",'routeRules':null}");
+	/* The get-all reads are not limited (spec §3.8). */
+	assert_post_as (server->port, M "group/get-all-groups.json", NULL, "{}", SOUP_STATUS_OK,
+			"{'groups':[],'responseStatus':" OK "}");
+	assert_post_as (server->port, M "group/get-all-groups.json", NULL, "{}", SOUP_STATUS_OK,
+			"{'groups':[],'responseStatus':" OK "}");
+}
+
+static void
+test_limits_disabled (ArtemisTestServer *server, gconstpointer data)
+{
+	for (guint i = 0; i < 5; i++) {
+		g_autoptr (ArtemisTestResponse) response = post_as (server->port, "/api/status/cluster.json", NULL, "{}");
+
+		g_assert_null (strstr (response->text, "rate-limited"));
+	}
+}
+
 /* ---- the real daemon --------------------------------------------------- */
 
 static void
@@ -252,6 +352,10 @@ main (int argc, char **argv)
 	SERVER_TEST ("/artemis/security/cors/off", BASE_CONFIG, test_cors_off);
 	SERVER_TEST ("/artemis/security/cors/allow-list", cors_list_config, test_cors_allow_list);
 	SERVER_TEST ("/artemis/security/cors/any", cors_any_config, test_cors_any);
+	SERVER_TEST ("/artemis/security/rate-limit/status", limits_config, test_status_limits);
+	SERVER_TEST ("/artemis/security/rate-limit/registry", limits_config, test_registry_limits);
+	SERVER_TEST ("/artemis/security/rate-limit/group", limits_config, test_group_limits);
+	SERVER_TEST ("/artemis/security/rate-limit/disabled", no_limits_config, test_limits_disabled);
 	g_test_add_func ("/artemis/security/daemon/says-who-writes", test_daemon_says_who_writes);
 	return g_test_run ();
 }

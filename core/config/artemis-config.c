@@ -70,6 +70,15 @@ typedef struct {
 	  "artemis.service." id ".ws-ip.black-list",                                                          \
 	  "Client IP addresses refused (HTTP 403) on " path ", separated by ';' or ','." }
 
+/* One rate limiter of protocol §12, Java limiter id @java. */
+#define RATE_LIMIT_KEYS(prefix, field, java, def, min, max, map)                                             \
+	BOOL_KEY ("rate-limit", prefix "-enabled", field.enabled, TRUE, java ".rate-limiter.enabled",        \
+		  "Limit the calls counted by this limiter."),                                                \
+	INT_KEY ("rate-limit", prefix "-default-limit", field.default_limit, def, min, max,                 \
+		 java ".rate-limiter.default-rate-limit", "Calls allowed per 10 s for each identity, node-wide."), \
+	STRING_KEY ("rate-limit", prefix "-limits", field.limits, map, java ".rate-limiter.rate-limit-map",  \
+		    "Per-identity limits as identity:limit,identity:limit (within the range of the default).")
+
 static const ConfigKey config_keys[] = {
 	STRING_KEY ("server", "bind", bind_address, "127.0.0.1", NULL,
 		    "Address to listen on (an IP address; 0.0.0.0 or :: for every address). The default "
@@ -165,6 +174,12 @@ static const ConfigKey config_keys[] = {
 	  "Origins browsers may call the API from (e.g. https://ops.example.com), ';'-separated; "
 	  "empty sends no CORS headers." },
 
+	RATE_LIMIT_KEYS ("registry", rate_limit_registry, "artemis.service.registry", 100000, 1000, 1000000, ""),
+	RATE_LIMIT_KEYS ("cluster", rate_limit_cluster, "artemis.service.cluster", 10000, 100, 100000, ""),
+	RATE_LIMIT_KEYS ("status", rate_limit_status, "artemis.service.status", 30, 1, 10000, "get-leases:10"),
+	RATE_LIMIT_KEYS ("management-group", rate_limit_management_group, "artemis.service.management.group", 30, 1,
+			 1000, ""),
+
 	{ "plugins", "enabled", KEY_STRV, OFS (plugins_enabled), 0, "", 0, 0, NULL,
 	  "Plugins to load by name (file name without .so), ';'-separated; empty loads all. "
 	  "Settings: [plugin NAME]." },
@@ -247,6 +262,18 @@ find_key (const char *group, const char *name)
 			return &config_keys[i];
 	}
 	return NULL;
+}
+
+gboolean
+artemis_config_get_range (const char *group, const char *name, gint64 *min, gint64 *max)
+{
+	const ConfigKey *key = find_key (group, name);
+
+	if (key == NULL || key->type != KEY_INT)
+		return FALSE;
+	*min = key->min;
+	*max = key->max;
+	return TRUE;
 }
 
 static gboolean

@@ -18,6 +18,13 @@ typedef struct {
 	gint64 safe_check_interval_ms;
 } ArtemisLeaseConfig;
 
+/* One rate limiter of protocol §12. */
+typedef struct {
+	gboolean enabled;
+	gint64 default_limit;
+	char *limits; /* identity:limit,… */
+} ArtemisRateLimitConfig;
+
 /**
  * ArtemisConfig:
  *
@@ -76,6 +83,11 @@ typedef struct {
 	char *security_token_file;
 	char **security_peer_tokens;
 	char **security_cors_origins;
+	/* [rate-limit] */
+	ArtemisRateLimitConfig rate_limit_registry;
+	ArtemisRateLimitConfig rate_limit_cluster;
+	ArtemisRateLimitConfig rate_limit_status;
+	ArtemisRateLimitConfig rate_limit_management_group;
 	/* [plugins] */
 	char **plugins_enabled;
 	char **plugins_filters;
@@ -101,6 +113,9 @@ gboolean artemis_config_load_data (ArtemisConfig *config, const char *data, GErr
 /* Called for every key with its `group.key` name and current value as text. */
 typedef void (*ArtemisConfigForeachFunc) (const char *name, const char *value, gpointer user_data);
 void artemis_config_foreach (const ArtemisConfig *config, ArtemisConfigForeachFunc func, gpointer user_data);
+
+/* The range of the integer key [@group] @name; FALSE when there is no such key. */
+gboolean artemis_config_get_range (const char *group, const char *name, gint64 *min, gint64 *max);
 
 /* Writes the commented default configuration (the shipped artemisd.conf). */
 char *artemis_config_dump_defaults (void);
