@@ -145,6 +145,7 @@ artemis_api_group_write (ArtemisRequest *request, ArtemisManagement *management,
 {
 	ArtemisGroups *groups = artemis_management_get_groups (management);
 	g_autoptr (ArtemisGroupRequest) decoded = NULL;
+	ArtemisWriteAudit audit = { NULL };
 	GroupWrite *write;
 	GError *error = NULL;
 
@@ -163,12 +164,14 @@ artemis_api_group_write (ArtemisRequest *request, ArtemisManagement *management,
 		reply_error (request, error, failure);
 		return;
 	}
+	audit.operator_id = decoded->context.operator_id;
+	audit.operation = decoded->context.operation;
 	write = g_new0 (GroupWrite, 1);
 	write->groups = g_object_ref (groups);
 	write->request = g_steal_pointer (&decoded);
 	write->prepare = prepare;
 	artemis_api_management_submit (request, management, prepare_group_write, write,
-				       (GDestroyNotify) group_write_free, failure, FALSE);
+				       (GDestroyNotify) group_write_free, failure, FALSE, &audit);
 }
 
 /* ---- reads ------------------------------------------------------------- */

@@ -333,7 +333,12 @@ test_daemon_says_who_writes (void)
 	g_assert_true (artemis_test_daemon_start (closed));
 	assert_post_as (artemis_test_daemon_get_port (closed), M "operate-instance.json", NULL, PULL_I1,
 			SOUP_STATUS_UNAUTHORIZED, NEEDS_TOKEN);
+	assert_post_as (artemis_test_daemon_get_port (closed), M "operate-instance.json", "Bearer s3cret", PULL_I1,
+			SOUP_STATUS_OK, STATUS (OK));
 	closed_log = artemis_test_daemon_get_log (closed);
+	/* Who wrote what, once committed. */
+	g_assert_nonnull (strstr (closed_log, "/api/management/operate-instance.json by ops1 from 127.0.0.1: "
+					      "pullout SHA/demo.hello/i-1\n"));
 	g_assert_nonnull (strstr (closed_log, "Management writes: require a [security] token (2 configured)\n"));
 	g_assert_nonnull (strstr (closed_log, "Refused /api/management/operate-instance.json from 127.0.0.1: "
 					      "This write needs a token"));
