@@ -730,6 +730,8 @@ node_set_up (Node *node, gconstpointer data)
 static void
 node_tear_down (Node *node, gconstpointer data)
 {
+	/* As ArtemisDaemon does: the queue's reference would keep the store, and it the management, alive. */
+	artemis_write_queue_set_store (artemis_management_get_write_queue (node->management), NULL);
 	g_clear_object (&node->storage);
 	g_string_free (node->changes, TRUE);
 	artemis_instance_unref (node->i1);
