@@ -447,6 +447,12 @@ artemis_daemon_get_ws_hub (ArtemisDaemon *self)
 	return self->ws_hub;
 }
 
+ArtemisRateLimits *
+artemis_daemon_get_rate_limits (ArtemisDaemon *self)
+{
+	return self->rate_limits;
+}
+
 ArtemisMetrics *
 artemis_daemon_get_metrics (ArtemisDaemon *self)
 {

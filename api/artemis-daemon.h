@@ -41,6 +41,8 @@ ArtemisWsHub *artemis_daemon_get_ws_hub (ArtemisDaemon *daemon);
 /* Where a subsystem adds its own figures (artemis_metrics_add_collector()). */
 ArtemisMetrics *artemis_daemon_get_metrics (ArtemisDaemon *daemon);
 /* NULL until started. */
+ArtemisRateLimits *artemis_daemon_get_rate_limits (ArtemisDaemon *daemon);
+/* NULL until started. */
 ArtemisStorage *artemis_daemon_get_storage (ArtemisDaemon *daemon);
 
 G_END_DECLS

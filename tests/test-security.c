@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "artemis-test-utils.h"
+#include "artemis-test-ws.h"
 
 /*
  * Safe by default (docs/security.md): who may write, CORS, and what the
@@ -256,19 +257,22 @@ test_status_limits (ArtemisTestServer *server, gconstpointer data)
 	assert_post_as (server->port, "/api/status/cluster.json", NULL, "{}", SOUP_STATUS_OK, CLUSTER_LIMITED);
 }
 
+/* Takes @n calls of @identity from the registry limiter's window, as that many requests would. */
+static void
+use_up (ArtemisTestServer *server, const char *identity, guint n)
+{
+	ArtemisRateLimits *limits = artemis_daemon_get_rate_limits (server->daemon);
+
+	for (guint i = 0; i < n; i++)
+		g_assert_true (artemis_rate_limits_allow (limits, ARTEMIS_RATE_LIMITER_REGISTRY, identity));
+}
+
 static void
 test_registry_limits (ArtemisTestServer *server, gconstpointer data)
 {
-	g_autofree char *body = artemis_test_json ("{'instances':[" I1 "]}");
-
-	for (guint i = 0; i < 1000; i++) {
-		g_autoptr (ArtemisTestResponse) response =
-			artemis_test_post_json (server->port, "/api/registry/register.json", body);
-
-		g_assert_cmpstr (response->text, ==,
-				 "{\"failedInstances\":null,\"responseStatus\":{\"errorCode\":\"success\","
-				 "\"message\":\"\",\"status\":\"success\"}}");
-	}
+	use_up (server, "register", 999);
+	assert_post_as (server->port, "/api/registry/register.json", NULL, "{'instances':[" I1 "]}", SOUP_STATUS_OK,
+			"{'failedInstances':null,'responseStatus':" OK "}");
 	assert_post_as (server->port, "/api/registry/register.json", NULL, "{'instances':[" I1 "]}", SOUP_STATUS_OK,
 			"{'failedInstances':null,'responseStatus':" LIMITED "}");
 	/* Heartbeats are counted apart; discovery is never limited. */
@@ -277,6 +281,31 @@ test_registry_limits (ArtemisTestServer *server, gconstpointer data)
 	g_assert_cmpuint (post_status (server->port, "/api/discovery/lookup.json",
 				       "{'discoveryConfigs':[{'serviceId':'demo.hello'}],'regionId':'SHA','zoneId':'SHA-Z1'}"),
 			  ==, SOUP_STATUS_OK);
+}
+
+/* The heartbeat socket shares the limiter and identity of heartbeat.json. */
+static void
+test_websocket_heartbeat_limits (ArtemisTestServer *server, gconstpointer data)
+{
+	g_autofree char *heartbeat = artemis_test_json ("{'instances':[" I1 "]}");
+	g_autofree char *ok = artemis_test_json ("{'failedInstances':null,'responseStatus':" OK "}");
+	g_autofree char *limited = artemis_test_json ("{'failedInstances':null,'responseStatus':" LIMITED "}");
+	g_autoptr (ArtemisTestWs) ws = NULL;
+	g_autofree char *first = NULL;
+	g_autofree char *last = NULL;
+
+	assert_post_as (server->port, "/api/registry/register.json", NULL, "{'instances':[" I1 "]}", SOUP_STATUS_OK,
+			"{'failedInstances':null,'responseStatus':" OK "}");
+	ws = artemis_test_ws_connect (server->port, "/ws/registry/heartbeat");
+	use_up (server, "heartbeat", 999);
+	artemis_test_ws_send_text (ws, heartbeat);
+	first = artemis_test_ws_receive_text (ws);
+	g_assert_cmpstr (first, ==, ok);
+	artemis_test_ws_send_text (ws, heartbeat);
+	last = artemis_test_ws_receive_text (ws);
+	g_assert_cmpstr (last, ==, limited);
+	assert_post_as (server->port, "/api/registry/heartbeat.json", NULL, "{'instances':[" I1 "]}", SOUP_STATUS_OK,
+			"{'failedInstances':null,'responseStatus':" LIMITED "}");
 }
 
 static void
@@ -359,6 +388,7 @@ main (int argc, char **argv)
 	SERVER_TEST ("/artemis/security/cors/any", cors_any_config, test_cors_any);
 	SERVER_TEST ("/artemis/security/rate-limit/status", limits_config, test_status_limits);
 	SERVER_TEST ("/artemis/security/rate-limit/registry", limits_config, test_registry_limits);
+	SERVER_TEST ("/artemis/security/rate-limit/websocket-heartbeat", limits_config, test_websocket_heartbeat_limits);
 	SERVER_TEST ("/artemis/security/rate-limit/group", limits_config, test_group_limits);
 	SERVER_TEST ("/artemis/security/rate-limit/disabled", no_limits_config, test_limits_disabled);
 	g_test_add_func ("/artemis/security/daemon/says-who-writes", test_daemon_says_who_writes);
