@@ -363,6 +363,8 @@ artemis_daemon_start (ArtemisDaemon *self, GError **error)
 	self->rate_limits = artemis_rate_limits_new (self->config, registry_now, self->registry, error);
 	if (self->rate_limits == NULL || !lock_data_dir (self, error) || !start_storage (self, error))
 		return FALSE;
+	artemis_metrics_add_collector (self->metrics, artemis_rate_limits_collect, g_object_ref (self->rate_limits),
+				       g_object_unref);
 	artemis_server_set_write_guard (self->server, artemis_access_check, g_object_ref (self->access),
 					g_object_unref);
 	add_routes (self);

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "artemis-metrics.h"
 #include "artemis-rate-limits.h"
 
 #define N_BUCKETS 10 /* of one second: a 10 s window */
@@ -13,6 +14,7 @@ typedef struct {
 	gint64 limit;
 	gint64 seconds[N_BUCKETS]; /* which second each bucket counts */
 	gint64 counts[N_BUCKETS];
+	guint64 refused; /* since start, for /metrics */
 } Window;
 
 typedef struct {
@@ -32,12 +34,18 @@ struct _ArtemisRateLimits {
 
 G_DEFINE_FINAL_TYPE (ArtemisRateLimits, artemis_rate_limits, G_TYPE_OBJECT)
 
-/* The `[rate-limit]` key prefix of each limiter, in ArtemisRateLimiter order. */
+/* The `[rate-limit]` key prefix and the Java id of each limiter, in ArtemisRateLimiter order. */
 static const char *const limiter_keys[ARTEMIS_N_RATE_LIMITERS] = {
 	"registry",
 	"cluster",
 	"status",
 	"management-group",
+};
+static const char *const limiter_ids[ARTEMIS_N_RATE_LIMITERS] = {
+	"artemis.service.registry",
+	"artemis.service.cluster",
+	"artemis.service.status",
+	"artemis.service.management.group",
 };
 
 static void
@@ -165,8 +173,10 @@ artemis_rate_limits_allow (ArtemisRateLimits *self, ArtemisRateLimiter id, const
 		if (window->seconds[i] > second - N_BUCKETS)
 			total += window->counts[i];
 	}
-	if (total + 1 > window->limit)
+	if (total + 1 > window->limit) {
+		window->refused++;
 		return FALSE;
+	}
 	window->counts[bucket]++;
 	return TRUE;
 }
@@ -175,4 +185,25 @@ void
 artemis_rate_limits_set_error (GError **error)
 {
 	g_set_error_literal (error, ARTEMIS_ERROR, ARTEMIS_ERROR_RATE_LIMITED, "Request is rate limited.");
+}
+
+void
+artemis_rate_limits_collect (GString *out, gpointer user_data)
+{
+	ArtemisRateLimits *self = user_data;
+
+	artemis_metrics_write_family (out, "artemis_rate_limited_total", "counter",
+				      "Calls refused as rate-limited, by limiter and identity (those called so far).");
+	for (guint i = 0; i < ARTEMIS_N_RATE_LIMITERS; i++) {
+		GHashTableIter iter;
+		gpointer identity, window;
+
+		g_hash_table_iter_init (&iter, self->limiters[i].windows);
+		while (g_hash_table_iter_next (&iter, &identity, &window)) {
+			const char *labels[] = { "limiter", limiter_ids[i], "identity", identity, NULL };
+
+			artemis_metrics_write_sample (out, "artemis_rate_limited_total", labels,
+						      ((Window *) window)->refused);
+		}
+	}
 }

@@ -32,6 +32,8 @@ ArtemisRateLimits *artemis_rate_limits_new (const ArtemisConfig *config, Artemis
 					    gpointer clock_data, GError **error);
 /* Counts a call of @identity; FALSE when it is over the limit (then not counted). */
 gboolean artemis_rate_limits_allow (ArtemisRateLimits *limits, ArtemisRateLimiter limiter, const char *identity);
+/* An #ArtemisMetricsCollector: `artemis_rate_limited_total{limiter,identity}`. */
+void artemis_rate_limits_collect (GString *out, gpointer limits);
 /* A #GError of %ARTEMIS_ERROR_RATE_LIMITED with Java's message. */
 void artemis_rate_limits_set_error (GError **error);
 

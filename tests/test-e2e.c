@@ -200,6 +200,7 @@ static const Refusal refusals[] = {
 	  "artemisd: [rate-limit] status-limits: get-leases: Number “0” is out of bounds [1, 10000]" },
 	{ "[rate-limit]\nregistry-limits=register\n", { NULL },
 	  "artemisd: [rate-limit] registry-limits: “register” is not identity:limit" },
+	{ "", { "--bind", "nonsense", NULL }, "artemisd: Cannot listen: “nonsense” is not an IP address" },
 	{ "[storage]\nbackend=nosuch\n", { NULL },
 	  "artemisd: Storage backend “nosuch” ([storage] backend) is not available: *" },
 };

@@ -234,6 +234,7 @@ test_status_limits (ArtemisTestServer *server, gconstpointer data)
 	g_autoptr (ArtemisTestResponse) first = NULL;
 	g_autoptr (ArtemisTestResponse) second = NULL;
 	g_autoptr (ArtemisTestResponse) third = NULL;
+	g_autoptr (ArtemisTestResponse) metrics = NULL;
 
 	first = post_as (server->port, "/api/status/cluster.json", NULL, "{}");
 	g_assert_null (strstr (first->text, "rate-limited"));
@@ -255,6 +256,12 @@ test_status_limits (ArtemisTestServer *server, gconstpointer data)
 	third = post_as (server->port, "/api/status/cluster.json", NULL, "{}");
 	g_assert_null (strstr (third->text, "rate-limited"));
 	assert_post_as (server->port, "/api/status/cluster.json", NULL, "{}", SOUP_STATUS_OK, CLUSTER_LIMITED);
+	/* What was refused, for whoever scrapes the node. */
+	metrics = artemis_test_get (server->port, "/metrics");
+	g_assert_nonnull (strstr (metrics->text, "\nartemis_rate_limited_total{limiter=\"artemis.service.status\","
+						 "identity=\"get-cluster\"} 3\n"));
+	g_assert_nonnull (strstr (metrics->text, "\nartemis_rate_limited_total{limiter=\"artemis.service.status\","
+						 "identity=\"get-leases\"} 1\n"));
 }
 
 /* Takes @n calls of @identity from the registry limiter's window, as that many requests would. */
