@@ -21,6 +21,6 @@ on_update_canary_ips (ArtemisRequest *request, gpointer user_data)
 void
 artemis_api_canary_add_routes (ArtemisServer *server, ArtemisManagement *management)
 {
-	artemis_server_add_route (server, PREFIX "update-canary-ips.json", ARTEMIS_METHOD_POST,
-				  on_update_canary_ips, management);
+	artemis_server_add_write_route (server, PREFIX "update-canary-ips.json", ARTEMIS_METHOD_POST,
+					on_update_canary_ips, management);
 }

@@ -146,6 +146,7 @@ artemis_api_group_write (ArtemisRequest *request, ArtemisManagement *management,
 	ArtemisGroups *groups = artemis_management_get_groups (management);
 	g_autoptr (ArtemisGroupRequest) decoded = NULL;
 	guint new_rows[ARTEMIS_STORAGE_N_KINDS];
+	ArtemisWriteAudit audit = { NULL };
 	GroupWrite *write;
 	GError *error = NULL;
 
@@ -165,12 +166,14 @@ artemis_api_group_write (ArtemisRequest *request, ArtemisManagement *management,
 		return;
 	}
 	artemis_group_writes_count_new_rows (decoded, new_rows);
+	audit.operator_id = decoded->context.operator_id;
+	audit.operation = decoded->context.operation;
 	write = g_new0 (GroupWrite, 1);
 	write->groups = g_object_ref (groups);
 	write->request = g_steal_pointer (&decoded);
 	write->prepare = prepare;
 	artemis_api_management_submit (request, management, new_rows, prepare_group_write, write,
-				       (GDestroyNotify) group_write_free, failure, FALSE);
+				       (GDestroyNotify) group_write_free, failure, FALSE, &audit);
 }
 
 /* ---- reads ------------------------------------------------------------- */
@@ -219,11 +222,24 @@ write_payload (ArtemisJsonWriter *writer, ArtemisGroups *groups, const GroupEndp
 }
 
 static void
-read_rows (ArtemisRequest *request, ArtemisManagement *management, const GroupEndpoint *endpoint)
+write_status (ArtemisJsonWriter *writer, gboolean limited)
+{
+	artemis_json_writer_member (writer, "responseStatus");
+	if (limited)
+		artemis_json_writer_raw (writer, ARTEMIS_RATE_LIMITED_STATUS, strlen (ARTEMIS_RATE_LIMITED_STATUS));
+	else
+		artemis_codec_write_success_status (writer);
+}
+
+/* A read; over its rate limit (@rate_identity not NULL) the payload is null. */
+static void
+read_rows (ArtemisRequest *request, ArtemisManagement *management, const GroupEndpoint *endpoint,
+	   ArtemisRateLimits *limits, const char *rate_identity)
 {
 	g_autoptr (ArtemisGroupRequest) decoded = NULL;
 	g_autoptr (GError) error = NULL;
 	gboolean payload_first = strcmp (endpoint->payload, "responseStatus") < 0;
+	gboolean limited;
 	ArtemisJsonWriter *writer;
 
 	decoded = artemis_group_request_decode (request->body, request->body_len, endpoint->kind, &error);
@@ -231,18 +247,20 @@ read_rows (ArtemisRequest *request, ArtemisManagement *management, const GroupEn
 		artemis_api_reply_bad_body (request, error);
 		return;
 	}
+	limited = rate_identity != NULL &&
+		  !artemis_rate_limits_allow (limits, ARTEMIS_RATE_LIMITER_MANAGEMENT_GROUP, rate_identity);
 	writer = artemis_json_writer_new (4096);
 	artemis_json_writer_begin_object (writer);
-	if (!payload_first) {
-		artemis_json_writer_member (writer, "responseStatus");
-		artemis_codec_write_success_status (writer);
+	if (!payload_first)
+		write_status (writer, limited);
+	if (limited)
+		artemis_json_writer_member_null (writer, endpoint->payload);
+	else {
+		artemis_json_writer_member (writer, endpoint->payload);
+		write_payload (writer, artemis_management_get_groups (management), endpoint, decoded->filter);
 	}
-	artemis_json_writer_member (writer, endpoint->payload);
-	write_payload (writer, artemis_management_get_groups (management), endpoint, decoded->filter);
-	if (payload_first) {
-		artemis_json_writer_member (writer, "responseStatus");
-		artemis_codec_write_success_status (writer);
-	}
+	if (payload_first)
+		write_status (writer, limited);
 	artemis_json_writer_end_object (writer);
 	artemis_request_reply_writer (request, writer);
 }
@@ -252,7 +270,26 @@ read_rows (ArtemisRequest *request, ArtemisManagement *management, const GroupEn
 typedef struct {
 	ArtemisManagement *management;
 	const GroupEndpoint *endpoint;
+	ArtemisRateLimits *limits;
+	const char *rate_identity; /* of artemis.service.management.group (spec §3.8), or NULL */
 } Binding;
+
+/* The three reads Java limits, and their limiter identities. */
+static const char *
+rate_identity_of (const GroupEndpoint *endpoint)
+{
+	static const char *const limited[][2] = {
+		{ "get-route-rules.json", "get.route-rules" },
+		{ "get-route-rule-groups.json", "get.route-rule-groups" },
+		{ "get-groups.json", "get.groups" },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS (limited); i++) {
+		if (g_str_equal (endpoint->name, limited[i][0]))
+			return limited[i][1];
+	}
+	return NULL;
+}
 
 static void
 on_group_request (ArtemisRequest *request, gpointer user_data)
@@ -264,11 +301,11 @@ on_group_request (ArtemisRequest *request, gpointer user_data)
 		artemis_api_group_write (request, binding->management, endpoint->kind, endpoint->write,
 					 endpoint->checks_context, endpoint->failure);
 	else
-		read_rows (request, binding->management, endpoint);
+		read_rows (request, binding->management, endpoint, binding->limits, binding->rate_identity);
 }
 
 void
-artemis_api_group_add_routes (ArtemisServer *server, ArtemisManagement *management)
+artemis_api_group_add_routes (ArtemisServer *server, ArtemisManagement *management, ArtemisRateLimits *limits)
 {
 	GArray *bindings = g_array_sized_new (FALSE, FALSE, sizeof (Binding), G_N_ELEMENTS (endpoints));
 
@@ -279,7 +316,12 @@ artemis_api_group_add_routes (ArtemisServer *server, ArtemisManagement *manageme
 
 		binding->management = management;
 		binding->endpoint = &endpoints[i];
-		artemis_server_add_route (server, path, ARTEMIS_METHOD_POST, on_group_request, binding);
+		binding->limits = limits;
+		binding->rate_identity = rate_identity_of (&endpoints[i]);
+		if (endpoints[i].write != NULL)
+			artemis_server_add_write_route (server, path, ARTEMIS_METHOD_POST, on_group_request, binding);
+		else
+			artemis_server_add_route (server, path, ARTEMIS_METHOD_POST, on_group_request, binding);
 	}
 	/* The handlers' data lives as long as the server that calls them. */
 	artemis_api_own (server, bindings, (GDestroyNotify) g_array_unref);

@@ -54,7 +54,39 @@ typedef struct {
 	ArtemisDeferredReply *reply;
 	char *failure;
 	gboolean with_reason;
+	/* For the log of the committed write. */
+	char *operator_id;
+	char *operation;
+	char *target;
+	char *endpoint;
+	char *client;
 } PendingWrite;
+
+static void
+pending_write_free (PendingWrite *pending)
+{
+	g_free (pending->failure);
+	g_free (pending->operator_id);
+	g_free (pending->operation);
+	g_free (pending->target);
+	g_free (pending->endpoint);
+	g_free (pending->client);
+	g_free (pending);
+}
+
+/* Who changed what, as a journal record with fields an operator can filter on. */
+static void
+log_written (const PendingWrite *pending)
+{
+	const char *operator_id = pending->operator_id != NULL ? pending->operator_id : "";
+	const char *operation = pending->operation != NULL ? pending->operation : "";
+	const char *target = pending->target != NULL ? pending->target : "";
+
+	g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "MESSAGE", "%s by %s from %s: %s %s", pending->endpoint,
+			  operator_id, pending->client, operation, target, "ARTEMIS_OPERATOR", operator_id,
+			  "ARTEMIS_OPERATION", operation, "ARTEMIS_TARGET", target, "ARTEMIS_ENDPOINT",
+			  pending->endpoint, "ARTEMIS_CLIENT", pending->client, "ARTEMIS_RESULT", "written");
+}
 
 /* A refused write answers as a refused request; a failed store as internal-service-error. */
 static void
@@ -84,26 +116,33 @@ on_written (GObject *source, GAsyncResult *result, gpointer user_data)
 
 	artemis_json_writer_begin_object (writer);
 	artemis_json_writer_member (writer, "responseStatus");
-	if (artemis_write_queue_submit_finish (ARTEMIS_WRITE_QUEUE (source), result, &stage, &error))
+	if (artemis_write_queue_submit_finish (ARTEMIS_WRITE_QUEUE (source), result, &stage, &error)) {
 		artemis_codec_write_success_status (writer);
-	else
+		log_written (pending);
+	} else {
 		write_failure_status (writer, pending, stage, error);
+	}
 	artemis_json_writer_end_object (writer);
 	artemis_deferred_reply_send (pending->reply, writer);
-	g_free (pending->failure);
-	g_free (pending);
+	pending_write_free (pending);
 }
 
 void
 artemis_api_management_submit (ArtemisRequest *request, ArtemisManagement *management, const guint *new_rows,
 			       ArtemisWritePrepareFunc prepare, gpointer data, GDestroyNotify destroy,
-			       const char *failure, gboolean with_reason)
+			       const char *failure, gboolean with_reason, const ArtemisWriteAudit *audit)
 {
 	PendingWrite *pending = g_new0 (PendingWrite, 1);
+	const char *client = soup_server_message_get_remote_host (request->msg);
 
-	pending->reply = artemis_request_defer (request);
 	pending->failure = g_strdup (failure);
 	pending->with_reason = with_reason;
+	pending->operator_id = g_strdup (audit->operator_id);
+	pending->operation = g_strdup (audit->operation);
+	pending->target = g_strdup (audit->target);
+	pending->endpoint = g_strdup (g_uri_get_path (soup_server_message_get_uri (request->msg)));
+	pending->client = g_strdup (client != NULL ? client : "?");
+	pending->reply = artemis_request_defer (request);
 	artemis_write_queue_submit_numbered_async (artemis_management_get_write_queue (management), new_rows,
 						   prepare, data, destroy, on_written, pending);
 }
@@ -142,14 +181,40 @@ artemis_api_management_write (ArtemisRequest *request, ArtemisManagement *manage
 			      gboolean with_reason)
 {
 	OperationWrite *write = g_new0 (OperationWrite, 1);
+	g_autoptr (GPtrArray) names = g_ptr_array_new ();
+	g_autoptr (GString) target = g_string_new (NULL);
+	g_autofree char *operation = NULL;
+	g_autofree char *joined = NULL;
+	ArtemisWriteAudit audit = { operator_id, NULL, NULL };
 
+	/* "pullout,drain" on "key,key": what the items of the request name. */
+	for (guint i = 0; i < operations->len; i++) {
+		const ArtemisOperations *item = g_ptr_array_index (operations, i);
+		const ArtemisOperationKey *key = item->key;
+
+		/* region/service/instance, region/server or region/service/zone, as sent. */
+		g_string_append_printf (target, "%s%s/%s%s%s", i > 0 ? "," : "", key->region_id,
+					key->target != ARTEMIS_OPERATION_TARGET_SERVER ? key->service_id : "",
+					key->target != ARTEMIS_OPERATION_TARGET_SERVER ? "/" : "", key->id);
+		for (guint j = 0; j < item->operations->len; j++) {
+			gpointer name = g_ptr_array_index (item->operations, j);
+
+			if (!g_ptr_array_find_with_equal_func (names, name, g_str_equal, NULL))
+				g_ptr_array_add (names, name);
+		}
+	}
+	g_ptr_array_add (names, NULL);
+	joined = g_strjoinv (",", (char **) names->pdata);
+	operation = g_strconcat (joined, complete ? " (complete)" : "", NULL);
+	audit.operation = operation;
+	audit.target = target->str;
 	write->management = g_object_ref (management);
 	write->operations = g_ptr_array_ref (operations);
 	write->complete = complete;
 	write->operator_id = g_strdup (operator_id);
 	write->token = g_strdup (token);
 	artemis_api_management_submit (request, management, NULL, prepare_operation_write, write,
-				       (GDestroyNotify) operation_write_free, failure, with_reason);
+				       (GDestroyNotify) operation_write_free, failure, with_reason, &audit);
 }
 
 /* ---- operate-instance, operate-server ---------------------------------- */
@@ -436,9 +501,10 @@ artemis_api_management_add_routes (ArtemisServer *server, ArtemisManagement *man
 	api->management = management;
 	api->discovery = discovery;
 	artemis_api_own (server, api, g_free);
-	artemis_server_add_route (server, PREFIX "operate-instance.json", ARTEMIS_METHOD_POST, on_operate_instance,
-				  api);
-	artemis_server_add_route (server, PREFIX "operate-server.json", ARTEMIS_METHOD_POST, on_operate_server, api);
+	artemis_server_add_write_route (server, PREFIX "operate-instance.json", ARTEMIS_METHOD_POST,
+					on_operate_instance, api);
+	artemis_server_add_write_route (server, PREFIX "operate-server.json", ARTEMIS_METHOD_POST, on_operate_server,
+					api);
 	artemis_server_add_route (server, PREFIX "instance-operations.json", ARTEMIS_METHOD_POST,
 				  on_instance_operations, api);
 	artemis_server_add_route (server, PREFIX "server-operations.json", ARTEMIS_METHOD_POST, on_server_operations,

@@ -19,6 +19,22 @@ ArtemisManagementRequest *artemis_api_management_decode (ArtemisRequest *request
 void artemis_api_management_write (ArtemisRequest *request, ArtemisManagement *management, GPtrArray *operations,
 				   gboolean complete, const char *operator_id, const char *token, const char *failure,
 				   gboolean with_reason);
+
+/**
+ * ArtemisWriteAudit:
+ * @operator_id: who (`operatorId`), or NULL.
+ * @operation: what (`operation`), or NULL.
+ * @target: on what (keys, a service), or NULL.
+ *
+ * What a committed write is logged with (journal fields ARTEMIS_OPERATOR,
+ * ARTEMIS_OPERATION, ARTEMIS_TARGET, with ARTEMIS_ENDPOINT and ARTEMIS_CLIENT).
+ */
+typedef struct {
+	const char *operator_id;
+	const char *operation;
+	const char *target;
+} ArtemisWriteAudit;
+
 /*
  * Submits a write to the management write queue: when its turn comes,
  * @prepare(@data) makes the writes of one transaction, numbering at most
@@ -30,7 +46,8 @@ void artemis_api_management_write (ArtemisRequest *request, ArtemisManagement *m
  */
 void artemis_api_management_submit (ArtemisRequest *request, ArtemisManagement *management,
 				    const guint *new_rows, ArtemisWritePrepareFunc prepare, gpointer data,
-				    GDestroyNotify destroy, const char *failure, gboolean with_reason);
+				    GDestroyNotify destroy, const char *failure, gboolean with_reason,
+				    const ArtemisWriteAudit *audit);
 /*
  * Answers `{…"responseStatus":<error>…}`: @null_before written as null
  * before it, @null_after after it (each may be NULL), as the failure shape

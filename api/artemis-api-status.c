@@ -13,7 +13,35 @@ typedef struct {
 	ArtemisNode *node;
 	ArtemisRegistry *registry;
 	ArtemisWsHub *ws_hub;
+	ArtemisRateLimits *limits;
 } StatusApi;
+
+/*
+ * A rate-limited answer in each endpoint's shape (spec §3.5): numbers 0,
+ * booleans false, objects and lists null.
+ */
+#define LIMITED ARTEMIS_RATE_LIMITED_STATUS
+static const char cluster_limited[] = "{\"nodeCount\":0,\"nodesStatus\":null,\"responseStatus\":" LIMITED "}";
+static const char leases_limited[] =
+	"{\"isSafe\":false,\"isSafeCheckEnabled\":false,\"leaseCount\":0,\"leaseUpdateCountLastTimeWindow\":0,"
+	"\"leaseUpdateMaxCount\":0,\"leaseUpdateMaxCountLastUpdateTime\":0,\"leases\":null,\"responseStatus\":" LIMITED "}";
+static const char config_limited[] = "{\"properties\":null,\"responseStatus\":" LIMITED ",\"sources\":null}";
+static const char deployment_limited[] =
+	"{\"appId\":null,\"ip\":null,\"machineName\":null,\"path\":null,\"port\":0,\"properties\":null,"
+	"\"protocol\":null,\"regionId\":null,\"responseStatus\":" LIMITED ",\"sources\":null,\"zoneId\":null}";
+
+/* Counts the call of @identity; FALSE after answering @limited when it is over the limit. */
+static gboolean
+allow (ArtemisRequest *request, StatusApi *api, const char *identity, const char *limited)
+{
+	g_autoptr (GBytes) answer = NULL;
+
+	if (artemis_rate_limits_allow (api->limits, ARTEMIS_RATE_LIMITER_STATUS, identity))
+		return TRUE;
+	answer = g_bytes_new_static (limited, strlen (limited));
+	artemis_request_reply_json (request, answer);
+	return FALSE;
+}
 
 static void
 write_tristate (ArtemisJsonWriter *writer, const char *name, ArtemisTristate value)
@@ -95,7 +123,7 @@ on_cluster (ArtemisRequest *request, gpointer user_data)
 	StatusApi *api = user_data;
 	ArtemisJsonWriter *writer;
 
-	if (!check_body (request, NULL))
+	if (!check_body (request, NULL) || !allow (request, api, "get-cluster", cluster_limited))
 		return;
 	writer = artemis_json_writer_new (512);
 	artemis_json_writer_begin_object (writer);
@@ -242,7 +270,9 @@ handle_leases (ArtemisRequest *request, StatusApi *api, ArtemisLeasePool pool)
 	g_autoptr (ArtemisSimpleRequest) decoded = NULL;
 	g_autoptr (GPtrArray) app_ids = NULL;
 
-	if (!check_body (request, &decoded))
+	if (!check_body (request, &decoded) ||
+	    !allow (request, api, pool == ARTEMIS_LEASE_POOL_NORMAL ? "get-leases" : "get-legacy-leases",
+		    leases_limited))
 		return;
 	if (decoded != NULL) {
 		reply_leases (request, api, pool, decoded->service_ids);
@@ -325,7 +355,7 @@ on_config (ArtemisRequest *request, gpointer user_data)
 	StatusApi *api = user_data;
 	ArtemisJsonWriter *writer;
 
-	if (!check_body (request, NULL))
+	if (!check_body (request, NULL) || !allow (request, api, "get-config", config_limited))
 		return;
 	writer = artemis_json_writer_new (4096);
 	artemis_json_writer_begin_object (writer);
@@ -356,7 +386,7 @@ on_deployment (ArtemisRequest *request, gpointer user_data)
 	g_autofree char *ip = NULL;
 	const char *path = api->config->context_path;
 
-	if (!check_body (request, NULL))
+	if (!check_body (request, NULL) || !allow (request, api, "get-deployment", deployment_limited))
 		return;
 	ip = node_host (api);
 	writer = artemis_json_writer_new (1024);
@@ -399,7 +429,7 @@ on_connections (ArtemisRequest *request, gpointer user_data)
 
 void
 artemis_api_status_add_routes (ArtemisServer *server, const ArtemisConfig *config, ArtemisNode *node,
-			       ArtemisRegistry *registry, ArtemisWsHub *ws_hub)
+			       ArtemisRegistry *registry, ArtemisWsHub *ws_hub, ArtemisRateLimits *limits)
 {
 	static const struct {
 		const char *path;
@@ -420,6 +450,7 @@ artemis_api_status_add_routes (ArtemisServer *server, const ArtemisConfig *confi
 	api->node = node;
 	api->registry = registry;
 	api->ws_hub = ws_hub;
+	api->limits = limits;
 	artemis_api_own (server, api, g_free);
 
 	for (gsize i = 0; i < G_N_ELEMENTS (routes); i++)

@@ -8,12 +8,16 @@
 #include "artemis-api-common.h"
 #include "artemis-api.h"
 
+/* RFC 7231 §6.5.15 (not among libsoup's status codes). */
+#define HTTP_UPGRADE_REQUIRED 426
+
 /* What the handlers of this area use of the node. */
 typedef struct {
 	const ArtemisConfig *config;
 	ArtemisServer *server;
 	ArtemisRegistry *registry;
 	ArtemisWsHub *ws_hub;
+	ArtemisRateLimits *limits;
 } WebSocketApi;
 
 /* What Java answers a heartbeat text it cannot parse (spec §4.2, §14.2 #16). */
@@ -71,6 +75,8 @@ on_heartbeat_message (ArtemisWsSession *session, GBytes *message, gpointer user_
 	} else if (!artemis_codec_decode_instances_request (data, len, &instances, NULL)) {
 		artemis_ws_session_send (session, unparsable_heartbeat_reply, strlen (unparsable_heartbeat_reply));
 		return;
+	} else if (!artemis_rate_limits_allow (endpoint->api->limits, ARTEMIS_RATE_LIMITER_REGISTRY, "heartbeat")) {
+		artemis_rate_limits_set_error (&error);
 	} else {
 		failed = artemis_registry_handle (endpoint->api->registry, ARTEMIS_REGISTRY_HEARTBEAT,
 						  ARTEMIS_REGISTRY_FROM_CLIENT, instances, &error);
@@ -137,6 +143,40 @@ on_wrote_informational (SoupServerMessage *msg, gpointer user_data)
 	artemis_ws_hub_accept (endpoint->api->ws_hub, endpoint->id, stream, socket, endpoint->on_message, endpoint);
 }
 
+/* A refused handshake in the API's JSON shape, in place of what libsoup may have put there. */
+static void
+refuse_handshake (SoupServerMessage *msg, guint status, const char *message)
+{
+	ArtemisRequest request = { msg, 0, NULL, 0, NULL };
+
+	soup_message_headers_remove (soup_server_message_get_response_headers (msg), "Content-Type");
+	soup_message_body_truncate (soup_server_message_get_response_body (msg));
+	artemis_request_reply_error (&request, status, "bad-request", message);
+}
+
+/*
+ * RFC 6455 §4.4: a version the server does not speak gets 426 and the
+ * versions it does (libsoup would answer 400 with an HTML page).
+ */
+static gboolean
+check_version (SoupServerMessage *msg)
+{
+	SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+	const char *version = soup_message_headers_get_one (headers, "Sec-WebSocket-Version");
+	g_autofree char *message = NULL;
+
+	if (g_strcmp0 (version, "13") == 0 || !soup_message_headers_header_equals (headers, "Upgrade", "websocket"))
+		return TRUE;
+	message = version != NULL ? g_strdup_printf ("WebSocket version %s is not supported: this server speaks 13 "
+						     "(RFC 6455).", version)
+				  : g_strdup ("Sec-WebSocket-Version is missing: this server speaks 13 (RFC 6455).");
+	soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Sec-WebSocket-Version", "13");
+	refuse_handshake (msg, HTTP_UPGRADE_REQUIRED, message);
+	/* libsoup 3.2 has no phrase for 426. */
+	soup_server_message_set_status (msg, HTTP_UPGRADE_REQUIRED, "Upgrade Required");
+	return FALSE;
+}
+
 static void
 on_handshake (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
 	      gpointer user_data)
@@ -156,9 +196,13 @@ on_handshake (SoupServer *server, SoupServerMessage *msg, const char *path, GHas
 		soup_server_message_set_status (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL);
 		return;
 	}
-	/* Any origin, no sub-protocol, no extension (frames are shared between sockets as they are). */
-	if (!soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL))
+	if (!check_version (msg))
 		return;
+	/* Any origin, no sub-protocol, no extension (frames are shared between sockets as they are). */
+	if (!soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL)) {
+		refuse_handshake (msg, soup_server_message_get_status (msg), "Not a valid WebSocket handshake.");
+		return;
+	}
 	g_signal_connect (msg, "wrote-informational", G_CALLBACK (on_wrote_informational), endpoint);
 }
 
@@ -200,7 +244,7 @@ add_endpoint (WebSocketApi *api, ArtemisWsEndpoint id, const char *path, Artemis
 
 void
 artemis_api_websocket_add_routes (ArtemisServer *server, const ArtemisConfig *config, ArtemisRegistry *registry,
-				  ArtemisWsHub *ws_hub)
+				  ArtemisWsHub *ws_hub, ArtemisRateLimits *limits)
 {
 	WebSocketApi *api = g_new0 (WebSocketApi, 1);
 
@@ -208,6 +252,7 @@ artemis_api_websocket_add_routes (ArtemisServer *server, const ArtemisConfig *co
 	api->server = server;
 	api->registry = registry;
 	api->ws_hub = ws_hub;
+	api->limits = limits;
 	artemis_api_own (server, api, g_free);
 	add_endpoint (api, ARTEMIS_WS_ENDPOINT_HEARTBEAT, "/ws/registry/heartbeat", on_heartbeat_message,
 		      config->ws_heartbeat_black_list_enabled, config->ws_heartbeat_black_list);

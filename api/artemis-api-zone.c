@@ -226,6 +226,6 @@ artemis_api_zone_add_routes (ArtemisServer *server, ArtemisManagement *managemen
 	artemis_server_add_route (server, PREFIX "get-zone-operations-list.json", ARTEMIS_METHOD_POST,
 				  on_get_zone_operations_list, api);
 	artemis_server_add_route (server, PREFIX "is-zone-down.json", ARTEMIS_METHOD_POST, on_is_zone_down, api);
-	artemis_server_add_route (server, PREFIX "operate-zone-operations.json", ARTEMIS_METHOD_POST,
-				  on_operate_zone_operations, api);
+	artemis_server_add_write_route (server, PREFIX "operate-zone-operations.json", ARTEMIS_METHOD_POST,
+					on_operate_zone_operations, api);
 }

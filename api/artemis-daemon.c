@@ -1,12 +1,18 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <ifaddrs.h>
 #include <string.h>
+#include <sys/file.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <unistd.h>
 
+#include "artemis-access.h"
 #include "artemis-daemon.h"
 #include "artemis-drain.h"
 #include "artemis-reload.h"
@@ -29,6 +35,15 @@ struct _ArtemisDaemon {
 	ArtemisServer *server;
 	/* The WebSocket sessions and the push of registry changes to them. */
 	ArtemisWsHub *ws_hub;
+	/* Why the configured plugins cannot run, found while loading them; start() reports it. */
+	GError *plugin_error;
+	/* What /metrics exposes: counted from start, per request and per commit. */
+	ArtemisMetrics *metrics;
+	/* Who may write, and how often some may call (from start). */
+	ArtemisAccess *access;
+	ArtemisRateLimits *rate_limits;
+	/* The open, flock()ed artemisd.lock of the data directory, or -1. */
+	int lock_fd;
 };
 
 G_DEFINE_FINAL_TYPE (ArtemisDaemon, artemis_daemon, G_TYPE_OBJECT)
@@ -79,10 +94,12 @@ derive_node_url (const ArtemisConfig *config, guint port)
 /*
  * Loads the plugins the configuration enables and puts them to work: the
  * filters into the discovery chain in the configured order, the strategies
- * into the router. Bad plugins are logged and left out.
+ * into the router. Bad plugin files are logged and left out, but a filter or
+ * default strategy the configuration names and cannot have stops the node:
+ * serving without it would serve something else than what was asked for.
  */
-static void
-load_plugins (ArtemisDaemon *self)
+static gboolean
+load_plugins (ArtemisDaemon *self, GError **error)
 {
 	const ArtemisConfig *config = self->config;
 	g_autoptr (GPtrArray) filters = NULL;
@@ -93,12 +110,22 @@ load_plugins (ArtemisDaemon *self)
 	artemis_plugin_loader_setup (self->plugins, config->plugin_settings);
 
 	filters = artemis_plugin_loader_get_filter_chain (self->plugins,
-							 (const char *const *) config->plugins_filters);
+							 (const char *const *) config->plugins_filters, error);
+	if (filters == NULL)
+		return FALSE;
 	for (guint i = 0; i < filters->len; i++)
 		artemis_discovery_add_filter (self->discovery, g_ptr_array_index (filters, i));
 	strategies = artemis_plugin_loader_get_plugins_of_kind (self->plugins, ARTEMIS_PLUGIN_KIND_ROUTE_STRATEGY);
 	for (guint i = 0; i < strategies->len; i++)
 		artemis_router_add_strategy (self->router, g_ptr_array_index (strategies, i));
+	if (artemis_router_find_strategy (self->router, config->default_route_strategy) == NULL) {
+		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_CONFIG,
+			     /* TRANSLATORS: the strategy named by [discovery] default-route-strategy */
+			     _("[discovery] default-route-strategy: no loaded strategy plugin serves “%s”"),
+			     config->default_route_strategy);
+		return FALSE;
+	}
+	return TRUE;
 }
 
 /* Spec §4.5 step 2: a `new` or `change` of an instance down by management is not pushed. */
@@ -125,8 +152,11 @@ artemis_daemon_new (ArtemisConfig *config)
 	self->router = artemis_router_new (self->discovery, config->default_route_strategy);
 	self->management = artemis_management_new (self->registry);
 	artemis_discovery_set_management (self->discovery, self->management);
-	load_plugins (self);
+	load_plugins (self, &self->plugin_error);
 	self->server = artemis_server_new (config->context_path, config->max_body_size);
+	artemis_server_set_cors_origins (self->server, (const char *const *) config->security_cors_origins);
+	self->metrics = artemis_metrics_new ();
+	artemis_server_set_request_observer (self->server, artemis_metrics_observe_request, self->metrics);
 	self->ws_hub = artemis_ws_hub_new (config, self->registry);
 	artemis_ws_hub_set_change_filter (self->ws_hub, is_pushed, g_object_ref (self->management), g_object_unref);
 	return self;
@@ -140,6 +170,8 @@ artemis_daemon_dispose (GObject *object)
 	/* Sessions first: their handlers point into the server's routes. */
 	g_clear_object (&self->ws_hub);
 	g_clear_object (&self->server);
+	g_clear_object (&self->access);
+	g_clear_object (&self->rate_limits);
 	/* Finishes queued writes and closes the store, even while a reply holds it, before its plugin shuts down. */
 	if (self->storage != NULL) {
 		artemis_write_queue_set_store (artemis_management_get_write_queue (self->management), NULL);
@@ -154,13 +186,21 @@ artemis_daemon_dispose (GObject *object)
 	g_clear_object (&self->registry);
 	g_clear_object (&self->node);
 	g_clear_object (&self->change_log);
+	/* After the store: closing it finishes commits, which the metrics observe. */
+	g_clear_object (&self->metrics);
 	G_OBJECT_CLASS (artemis_daemon_parent_class)->dispose (object);
 }
 
 static void
 artemis_daemon_finalize (GObject *object)
 {
-	artemis_config_free (ARTEMIS_DAEMON (object)->config);
+	ArtemisDaemon *self = ARTEMIS_DAEMON (object);
+
+	/* Last: the lock stays until the store is closed. */
+	if (self->lock_fd >= 0)
+		close (self->lock_fd);
+	g_clear_error (&self->plugin_error);
+	artemis_config_free (self->config);
 	G_OBJECT_CLASS (artemis_daemon_parent_class)->finalize (object);
 }
 
@@ -176,6 +216,57 @@ artemis_daemon_class_init (ArtemisDaemonClass *klass)
 static void
 artemis_daemon_init (ArtemisDaemon *self)
 {
+	self->lock_fd = -1;
+}
+
+/*
+ * One node per data directory: two would each believe their own view of the
+ * store. The lock is an flock() on `artemisd.lock`, which holds the pid of
+ * its owner; the kernel drops it when the process dies, however it dies.
+ */
+static gboolean
+lock_data_dir (ArtemisDaemon *self, GError **error)
+{
+	g_autofree char *path = g_build_filename (self->config->data_dir, "artemisd.lock", NULL);
+	g_autofree char *pid = NULL;
+	int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	int saved_errno;
+
+	if (fd < 0) {
+		saved_errno = errno;
+		g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), _("Cannot open %s: %s"), path,
+			     g_strerror (saved_errno));
+		return FALSE;
+	}
+	if (flock (fd, LOCK_EX | LOCK_NB) != 0) {
+		char holder[32] = "";
+		gssize len;
+
+		saved_errno = errno;
+		len = pread (fd, holder, sizeof holder - 1, 0);
+		close (fd);
+		if (saved_errno != EWOULDBLOCK) {
+			g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), _("Cannot lock %s: %s"),
+				     path, g_strerror (saved_errno));
+			return FALSE;
+		}
+		holder[MAX (len, 0)] = '\0';
+		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_CONFIG,
+			     /* TRANSLATORS: the data directory, and the process id of the artemisd using it */
+			     _("Data directory %s is in use by another artemisd (pid %s)"), self->config->data_dir,
+			     *g_strstrip (holder) != '\0' ? holder : "unknown");
+		return FALSE;
+	}
+	pid = g_strdup_printf ("%d\n", (int) getpid ());
+	if (ftruncate (fd, 0) != 0 || pwrite (fd, pid, strlen (pid), 0) != (gssize) strlen (pid)) {
+		saved_errno = errno;
+		close (fd);
+		g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), _("Cannot write %s: %s"), path,
+			     g_strerror (saved_errno));
+		return FALSE;
+	}
+	self->lock_fd = fd;
+	return TRUE;
 }
 
 /* The storage backend plugin `storage-NAME` the configuration names, or NULL saying why not. */
@@ -224,8 +315,15 @@ start_storage (ArtemisDaemon *self, GError **error)
 	}
 	artemis_write_queue_set_store (artemis_management_get_write_queue (self->management),
 				       ARTEMIS_STORE (self->storage));
+	artemis_storage_set_commit_observer (self->storage, artemis_metrics_observe_commit, self->metrics);
 	artemis_storage_start_polling (self->storage, self->config->storage_poll_interval_ms);
 	return TRUE;
+}
+
+static gint64
+registry_now (gpointer registry)
+{
+	return artemis_registry_now (registry);
 }
 
 /* Each API area gets the parts of the node it uses. */
@@ -234,26 +332,43 @@ add_routes (ArtemisDaemon *self)
 {
 	ArtemisServer *server = self->server;
 
-	artemis_api_registry_add_routes (server, self->registry);
+	artemis_api_registry_add_routes (server, self->registry, self->rate_limits);
 	artemis_api_discovery_add_routes (server, self->discovery, self->versioned_cache);
-	artemis_api_status_add_routes (server, self->config, self->node, self->registry, self->ws_hub);
+	artemis_api_status_add_routes (server, self->config, self->node, self->registry, self->ws_hub,
+				       self->rate_limits);
 	artemis_api_route_add_routes (server, self->router);
 	artemis_api_management_add_routes (server, self->management, self->discovery);
 	artemis_api_zone_add_routes (server, self->management, self->storage);
 	artemis_api_log_add_routes (server, self->storage);
-	artemis_api_group_add_routes (server, self->management);
+	artemis_api_group_add_routes (server, self->management, self->rate_limits);
 	artemis_api_canary_add_routes (server, self->management);
-	artemis_api_websocket_add_routes (server, self->config, self->registry, self->ws_hub);
+	artemis_api_websocket_add_routes (server, self->config, self->registry, self->ws_hub, self->rate_limits);
+	artemis_api_health_add_routes (server, self->node, self->registry, self->storage, self->ws_hub, self->metrics);
 }
 
 gboolean
 artemis_daemon_start (ArtemisDaemon *self, GError **error)
 {
+	g_autofree char *where = NULL;
+	g_autofree char *description = NULL;
 	guint port;
 
 	g_return_val_if_fail (ARTEMIS_IS_DAEMON (self), FALSE);
-	if (!start_storage (self, error))
+	if (self->plugin_error != NULL) {
+		g_propagate_error (error, g_steal_pointer (&self->plugin_error));
 		return FALSE;
+	}
+	self->access = artemis_access_new (self->config, error);
+	if (self->access == NULL)
+		return FALSE;
+	/* The registry's clock, so that tests that move it move the windows too. */
+	self->rate_limits = artemis_rate_limits_new (self->config, registry_now, self->registry, error);
+	if (self->rate_limits == NULL || !lock_data_dir (self, error) || !start_storage (self, error))
+		return FALSE;
+	artemis_metrics_add_collector (self->metrics, artemis_rate_limits_collect, g_object_ref (self->rate_limits),
+				       g_object_unref);
+	artemis_server_set_write_guard (self->server, artemis_access_check, g_object_ref (self->access),
+					g_object_unref);
 	add_routes (self);
 	if (!artemis_ws_hub_start (self->ws_hub, error))
 		return FALSE;
@@ -268,6 +383,10 @@ artemis_daemon_start (ArtemisDaemon *self, GError **error)
 
 		artemis_node_set_url (self->node, url);
 	}
+	where = g_strdup_printf (strchr (self->config->bind_address, ':') != NULL ? "[%s]:%u" : "%s:%u",
+				 self->config->bind_address, port);
+	description = artemis_access_describe (self->access, where);
+	g_message ("%s", description);
 	artemis_registry_start (self->registry);
 	artemis_versioned_cache_start (self->versioned_cache);
 	return TRUE;
@@ -353,6 +472,18 @@ ArtemisWsHub *
 artemis_daemon_get_ws_hub (ArtemisDaemon *self)
 {
 	return self->ws_hub;
+}
+
+ArtemisRateLimits *
+artemis_daemon_get_rate_limits (ArtemisDaemon *self)
+{
+	return self->rate_limits;
+}
+
+ArtemisMetrics *
+artemis_daemon_get_metrics (ArtemisDaemon *self)
+{
+	return self->metrics;
 }
 
 ArtemisStorage *

@@ -51,6 +51,10 @@ ArtemisVersionedCache *artemis_daemon_get_versioned_cache (ArtemisDaemon *daemon
 ArtemisManagement *artemis_daemon_get_management (ArtemisDaemon *daemon);
 ArtemisRouter *artemis_daemon_get_router (ArtemisDaemon *daemon);
 ArtemisWsHub *artemis_daemon_get_ws_hub (ArtemisDaemon *daemon);
+/* Where a subsystem adds its own figures (artemis_metrics_add_collector()). */
+ArtemisMetrics *artemis_daemon_get_metrics (ArtemisDaemon *daemon);
+/* NULL until started. */
+ArtemisRateLimits *artemis_daemon_get_rate_limits (ArtemisDaemon *daemon);
 /* NULL until started. */
 ArtemisStorage *artemis_daemon_get_storage (ArtemisDaemon *daemon);
 

@@ -10,7 +10,9 @@
 #define GZIP_MIN_SIZE 1024
 
 typedef struct {
+	const char *path; /* the key of the route table */
 	ArtemisMethods methods;
+	gboolean writes;
 	ArtemisRouteHandler handler;
 	gpointer user_data;
 } Route;
@@ -23,7 +25,22 @@ struct _ArtemisServer {
 	gsize max_body_size;
 	GHashTable *routes; /* path → Route */
 	gboolean draining;
+	ArtemisRouteGuard write_guard;
+	gpointer write_guard_data;
+	GDestroyNotify write_guard_destroy;
+	char **cors_origins; /* NULL: no CORS */
+	gboolean cors_any;   /* "*" is among them */
+	ArtemisRequestObserver observer;
+	gpointer observer_data;
 };
+
+/* What the request observer is told, kept on the message until it is finished. */
+typedef struct {
+	gint64 start_us;
+	const char *route;
+} RequestTiming;
+
+static GQuark request_timing_quark;
 
 G_DEFINE_TYPE (ArtemisServer, artemis_server, G_TYPE_OBJECT)
 
@@ -35,6 +52,9 @@ artemis_server_finalize (GObject *object)
 	soup_server_disconnect (self->soup_server);
 	g_object_unref (self->soup_server);
 	g_hash_table_unref (self->routes);
+	if (self->write_guard_destroy != NULL)
+		self->write_guard_destroy (self->write_guard_data);
+	g_strfreev (self->cors_origins);
 	g_free (self->context_path);
 	G_OBJECT_CLASS (artemis_server_parent_class)->finalize (object);
 }
@@ -43,6 +63,7 @@ static void
 artemis_server_class_init (ArtemisServerClass *klass)
 {
 	G_OBJECT_CLASS (klass)->finalize = artemis_server_finalize;
+	request_timing_quark = g_quark_from_static_string ("artemis-request-timing");
 }
 
 static void
@@ -51,15 +72,34 @@ artemis_server_init (ArtemisServer *self)
 	self->routes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
-/* Each answer is built once, so appending (cheaper than replacing) is safe. */
-static void
-add_cors_headers (SoupServerMessage *msg)
+/*
+ * CORS, when origins are configured: "*" answers any origin without
+ * credentials (a browser refuses the two together); a listed origin gets its
+ * own name back, with credentials. Added before the handler runs, so that
+ * deferred answers have them too; each answer is built once, so appending
+ * (cheaper than replacing) is safe.
+ */
+static gboolean
+add_cors_headers (ArtemisServer *self, SoupServerMessage *msg)
 {
-	SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+	SoupMessageHeaders *headers;
+	const char *origin;
 
-	soup_message_headers_append (headers, "Access-Control-Allow-Origin", "*");
-	soup_message_headers_append (headers, "Access-Control-Expose-Headers", "*");
+	if (self->cors_origins == NULL)
+		return FALSE;
+	headers = soup_server_message_get_response_headers (msg);
+	if (self->cors_any) {
+		soup_message_headers_append (headers, "Access-Control-Allow-Origin", "*");
+		soup_message_headers_append (headers, "Access-Control-Expose-Headers", "*");
+		return TRUE;
+	}
+	soup_message_headers_append (headers, "Vary", "Origin");
+	origin = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Origin");
+	if (origin == NULL || !g_strv_contains ((const char *const *) self->cors_origins, origin))
+		return FALSE;
+	soup_message_headers_append (headers, "Access-Control-Allow-Origin", origin);
 	soup_message_headers_append (headers, "Access-Control-Allow-Credentials", "true");
+	return TRUE;
 }
 
 static void
@@ -69,7 +109,6 @@ reply_bytes (SoupServerMessage *msg, guint status, GBytes *body)
 
 	soup_server_message_set_status (msg, status, NULL);
 	soup_message_headers_append (headers, "Content-Type", JSON_CONTENT_TYPE);
-	add_cors_headers (msg);
 	soup_message_body_append_bytes (soup_server_message_get_response_body (msg), body);
 }
 
@@ -183,21 +222,23 @@ find_route (ArtemisServer *self, const char *path)
 	return route;
 }
 
+/* 200 and no body; what a browser may then send only for an allowed origin. */
 static void
-reply_preflight (SoupServerMessage *msg)
+reply_preflight (gboolean cors, SoupServerMessage *msg)
 {
 	SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (msg);
 	SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 	const char *methods = soup_message_headers_get_one (request_headers, "Access-Control-Request-Method");
 	const char *allow = soup_message_headers_get_one (request_headers, "Access-Control-Request-Headers");
 
-	add_cors_headers (msg);
+	soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+	if (!cors)
+		return;
 	if (methods != NULL)
 		soup_message_headers_replace (headers, "Access-Control-Allow-Methods", methods);
 	if (allow != NULL)
 		soup_message_headers_replace (headers, "Access-Control-Allow-Headers", allow);
 	soup_message_headers_replace (headers, "Access-Control-Max-Age", "3600");
-	soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
 }
 
 static void
@@ -334,7 +375,8 @@ prepare_post (ArtemisServer *self, ArtemisRequest *request, GBytes **body)
 	return TRUE;
 }
 
-static void
+/* Answers @msg, or has a handler answer it; returns the route taken, or NULL. */
+static Route *
 dispatch (ArtemisServer *self, SoupServerMessage *msg, const char *path, GHashTable *query)
 {
 	const char *method = soup_server_message_get_method (msg);
@@ -342,34 +384,62 @@ dispatch (ArtemisServer *self, SoupServerMessage *msg, const char *path, GHashTa
 	Route *route = relative != NULL ? find_route (self, relative) : NULL;
 	ArtemisRequest request = { msg, 0, NULL, 0, query };
 	g_autoptr (GBytes) body = NULL;
+	gboolean cors = add_cors_headers (self, msg);
 
 	if (method == SOUP_METHOD_OPTIONS) {
-		reply_preflight (msg);
-		return;
+		reply_preflight (cors, msg);
+		return route;
 	}
 	if (route == NULL) {
 		g_autofree char *text = g_strdup_printf ("No endpoint at %s", path);
 
 		reply_error (msg, SOUP_STATUS_NOT_FOUND, "data-not-found", text);
-		return;
+		return NULL;
 	}
 	request.method = method == SOUP_METHOD_GET ? ARTEMIS_METHOD_GET
 		       : method == SOUP_METHOD_POST ? ARTEMIS_METHOD_POST
 						    : 0;
 	if ((route->methods & request.method) == 0) {
 		reply_method_not_allowed (msg, route);
-		return;
+		return route;
 	}
+	/* Before the body is even inflated: a refused write costs nothing more. */
+	if (route->writes && self->write_guard != NULL && !self->write_guard (&request, relative, self->write_guard_data))
+		return route;
 	if (request.method == ARTEMIS_METHOD_POST && !prepare_post (self, &request, &body))
-		return;
+		return route;
 	route->handler (&request, route->user_data);
+	return route;
 }
 
 static void
 on_request (SoupServer *soup_server, SoupServerMessage *msg, const char *path, GHashTable *query,
 	    gpointer user_data)
 {
-	dispatch (user_data, msg, path, query);
+	ArtemisServer *self = user_data;
+	RequestTiming *timing;
+	Route *route;
+
+	if (self->observer == NULL) {
+		dispatch (self, msg, path, query);
+		return;
+	}
+	timing = g_new (RequestTiming, 1);
+	timing->start_us = g_get_monotonic_time ();
+	g_object_set_qdata_full (G_OBJECT (msg), request_timing_quark, timing, g_free);
+	route = dispatch (self, msg, path, query);
+	timing->route = route != NULL ? route->path : NULL;
+}
+
+static void
+on_request_finished (SoupServer *soup_server, SoupServerMessage *msg, gpointer user_data)
+{
+	ArtemisServer *self = user_data;
+	RequestTiming *timing = g_object_get_qdata (G_OBJECT (msg), request_timing_quark);
+
+	if (timing != NULL)
+		self->observer (timing->route, soup_server_message_get_status (msg),
+				g_get_monotonic_time () - timing->start_us, self->observer_data);
 }
 
 ArtemisServer *
@@ -403,16 +473,64 @@ artemis_server_get_context_path (ArtemisServer *self)
 	return self->context_path;
 }
 
+static void
+add_route (ArtemisServer *self, const char *path, ArtemisMethods methods, gboolean writes,
+	   ArtemisRouteHandler handler, gpointer user_data)
+{
+	Route *route = g_new0 (Route, 1);
+	char *key = g_strdup (path);
+
+	route->path = key;
+	route->methods = methods;
+	route->writes = writes;
+	route->handler = handler;
+	route->user_data = user_data;
+	g_hash_table_replace (self->routes, key, route);
+}
+
 void
 artemis_server_add_route (ArtemisServer *self, const char *path, ArtemisMethods methods,
 			  ArtemisRouteHandler handler, gpointer user_data)
 {
-	Route *route = g_new0 (Route, 1);
+	add_route (self, path, methods, FALSE, handler, user_data);
+}
 
-	route->methods = methods;
-	route->handler = handler;
-	route->user_data = user_data;
-	g_hash_table_replace (self->routes, g_strdup (path), route);
+void
+artemis_server_add_write_route (ArtemisServer *self, const char *path, ArtemisMethods methods,
+				ArtemisRouteHandler handler, gpointer user_data)
+{
+	add_route (self, path, methods, TRUE, handler, user_data);
+}
+
+void
+artemis_server_set_write_guard (ArtemisServer *self, ArtemisRouteGuard guard, gpointer user_data,
+				GDestroyNotify destroy)
+{
+	if (self->write_guard_destroy != NULL)
+		self->write_guard_destroy (self->write_guard_data);
+	self->write_guard = guard;
+	self->write_guard_data = user_data;
+	self->write_guard_destroy = destroy;
+}
+
+void
+artemis_server_set_request_observer (ArtemisServer *self, ArtemisRequestObserver observer, gpointer user_data)
+{
+	if (self->observer == NULL && observer != NULL)
+		g_signal_connect (self->soup_server, "request-finished", G_CALLBACK (on_request_finished), self);
+	self->observer = observer;
+	self->observer_data = user_data;
+}
+
+void
+artemis_server_set_cors_origins (ArtemisServer *self, const char *const *origins)
+{
+	g_clear_pointer (&self->cors_origins, g_strfreev);
+	self->cors_any = FALSE;
+	if (origins == NULL || origins[0] == NULL)
+		return;
+	self->cors_origins = g_strdupv ((char **) origins);
+	self->cors_any = g_strv_contains (origins, "*");
 }
 
 gboolean

@@ -33,6 +33,12 @@ typedef struct {
 } ArtemisRequest;
 
 typedef void (*ArtemisRouteHandler) (ArtemisRequest *request, gpointer user_data);
+/*
+ * Runs before the handler of a write route (artemis_server_add_write_route()),
+ * before its body is read; @path is the route's. Returns FALSE after
+ * answering @request itself.
+ */
+typedef gboolean (*ArtemisRouteGuard) (ArtemisRequest *request, const char *path, gpointer user_data);
 
 #define ARTEMIS_TYPE_SERVER (artemis_server_get_type ())
 G_DECLARE_FINAL_TYPE (ArtemisServer, artemis_server, ARTEMIS, SERVER, GObject)
@@ -40,7 +46,8 @@ G_DECLARE_FINAL_TYPE (ArtemisServer, artemis_server, ARTEMIS, SERVER, GObject)
 /*
  * The HTTP side of artemisd: a SoupServer with the Java servlet container's
  * manners (spec §1.2) — a context path, gzip/deflate request bodies, a body
- * size limit, CORS on every answer, OPTIONS pre-flight, 404/405/415 as JSON.
+ * size limit, OPTIONS pre-flight, 404/405/415 as JSON — with CORS only for
+ * the origins configured, and a guard on the routes that write.
  */
 ArtemisServer *artemis_server_new (const char *context_path, gsize max_body_size);
 SoupServer *artemis_server_get_soup_server (ArtemisServer *server);
@@ -48,6 +55,26 @@ SoupServer *artemis_server_get_soup_server (ArtemisServer *server);
 const char *artemis_server_get_context_path (ArtemisServer *server);
 void artemis_server_add_route (ArtemisServer *server, const char *path, ArtemisMethods methods,
 			       ArtemisRouteHandler handler, gpointer user_data);
+/* A route that changes the node's state: the write guard decides first whether the caller may. */
+void artemis_server_add_write_route (ArtemisServer *server, const char *path, ArtemisMethods methods,
+				     ArtemisRouteHandler handler, gpointer user_data);
+/* The guard of every write route (see artemis-access.h); @destroy frees @user_data with the server. */
+void artemis_server_set_write_guard (ArtemisServer *server, ArtemisRouteGuard guard, gpointer user_data,
+				     GDestroyNotify destroy);
+/*
+ * The origins whose browsers may call the API (CORS). NULL or empty, the
+ * default: no CORS headers. "*" allows any origin, without credentials;
+ * listed origins get their own name back, with credentials.
+ */
+void artemis_server_set_cors_origins (ArtemisServer *server, const char *const *origins);
+/*
+ * Told of every request to a route path when its answer is done: the route
+ * (NULL when no route matched), the HTTP status, and the microseconds from
+ * dispatch to the end of the answer (a deferred answer included).
+ */
+typedef void (*ArtemisRequestObserver) (const char *route, guint status, gint64 duration_us, gpointer user_data);
+void artemis_server_set_request_observer (ArtemisServer *server, ArtemisRequestObserver observer,
+					  gpointer user_data);
 /* Listens on @address (NULL or empty: all addresses) and @port (0: any free port). */
 gboolean artemis_server_listen (ArtemisServer *server, const char *address, guint port, GError **error);
 /* The body size limit from now on (a configuration reload). */

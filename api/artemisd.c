@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "artemis-daemon.h"
@@ -17,7 +18,7 @@
 
 typedef struct {
 	char *config_file;
-	int port;
+	char *port;
 	char *bind_address;
 	char *data_dir;
 	char **plugin_dirs;
@@ -31,6 +32,7 @@ static void
 options_clear (Options *options)
 {
 	g_free (options->config_file);
+	g_free (options->port);
 	g_free (options->bind_address);
 	g_free (options->data_dir);
 	g_strfreev (options->plugin_dirs);
@@ -43,7 +45,7 @@ parse_options (int *argc, char ***argv, Options *options, GError **error)
 	g_autofree char *config_help = g_strdup_printf (_("Configuration file (default %s)"), DEFAULT_CONFIG_FILE);
 	const GOptionEntry entries[] = {
 		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &options->config_file, config_help, N_("FILE") },
-		{ "port", 'p', 0, G_OPTION_ARG_INT, &options->port, N_("TCP port to listen on (0: any free port)"),
+		{ "port", 'p', 0, G_OPTION_ARG_STRING, &options->port, N_("TCP port to listen on (0: any free port)"),
 		  N_("PORT") },
 		{ "bind", 'b', 0, G_OPTION_ARG_STRING, &options->bind_address, N_("Address to listen on"),
 		  N_("ADDRESS") },
@@ -80,8 +82,18 @@ load_config (const Options *options, GError **error)
 		g_message ("No configuration file at %s, using defaults", path);
 	}
 	/* Command-line options override the file. */
-	if (options->port >= 0) {
-		config->port = options->port;
+	if (options->port != NULL) {
+		guint64 port;
+		g_autoptr (GError) local_error = NULL;
+
+		/* GOption's integers would take 99999 (and listen on 99999 mod 65536) or -1 (the default). */
+		if (!g_ascii_string_to_unsigned (options->port, 10, 0, 65535, &port, &local_error)) {
+			g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_CONFIG,
+				     /* TRANSLATORS: --port VALUE: reason */
+				     _("--port %s: %s"), options->port, local_error->message);
+			return NULL;
+		}
+		config->port = port;
 	}
 	if (options->bind_address != NULL) {
 		g_free (config->bind_address);
@@ -120,6 +132,28 @@ ensure_data_dir (const char *path, GError **error)
 		return FALSE;
 	}
 	return TRUE;
+}
+
+/*
+ * The one line a failed start leaves: on stderr, or, when stderr is the
+ * journal (systemd), as an error-priority record with its fields. Not through
+ * g_critical(): G_DEBUG=fatal-criticals would turn it into a crash.
+ */
+static void
+report_startup_error (const GError *error)
+{
+	g_autofree char *message = g_strdup_printf ("artemisd: %s", error->message);
+	const GLogField fields[] = {
+		{ "MESSAGE", message, -1 },
+		{ "PRIORITY", "3", -1 },
+		{ "GLIB_DOMAIN", G_LOG_DOMAIN, -1 },
+		{ "ARTEMIS_OPERATION", "start", -1 },
+	};
+
+	if (g_log_writer_is_journald (fileno (stderr)) &&
+	    g_log_writer_journald (G_LOG_LEVEL_CRITICAL, fields, G_N_ELEMENTS (fields), NULL) == G_LOG_WRITER_HANDLED)
+		return;
+	g_printerr ("%s\n", message);
 }
 
 /* What the signal handlers act on. */
@@ -199,7 +233,7 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
 static int
 run (int argc, char **argv)
 {
-	g_auto (Options) options = { .port = -1 };
+	g_auto (Options) options = { NULL };
 	g_autoptr (GError) error = NULL;
 	g_autoptr (ArtemisDaemon) daemon = NULL;
 	g_autoptr (ArtemisDbus) dbus = NULL;
@@ -209,7 +243,7 @@ run (int argc, char **argv)
 	Running running = { &options };
 
 	if (!parse_options (&argc, &argv, &options, &error)) {
-		g_printerr ("artemisd: %s\n", error->message);
+		report_startup_error (error);
 		return EXIT_FAILURE;
 	}
 	if (options.version) {
@@ -224,7 +258,7 @@ run (int argc, char **argv)
 		return exit_status;
 	}
 	if (config == NULL || !ensure_data_dir (config->data_dir, &error)) {
-		g_printerr ("artemisd: %s\n", error->message);
+		report_startup_error (error);
 		artemis_config_free (config);
 		return EXIT_FAILURE;
 	}
@@ -232,7 +266,7 @@ run (int argc, char **argv)
 
 	daemon = artemis_daemon_new (config);
 	if (!artemis_daemon_start (daemon, &error)) {
-		g_printerr ("artemisd: %s\n", error->message);
+		report_startup_error (error);
 		return EXIT_FAILURE;
 	}
 	g_message ("Listening on port %u, node %s (region %s, zone %s), data in %s",

@@ -13,6 +13,11 @@ struct _ArtemisStorage {
 	GThreadPool *worker; /* one exclusive thread: backend calls never overlap */
 	gboolean opened;
 	gboolean closed;
+	/* The last commit (main loop side): for readiness and the commit observer. */
+	gboolean last_commit_failed;
+	gint64 commit_started_us;
+	ArtemisStorageCommitObserver commit_observer;
+	gpointer commit_observer_data;
 	/* Polling a shared store (worker side: cursor; main loop side: the rest). */
 	gint64 cursor;
 	guint poll_source;
@@ -284,14 +289,24 @@ artemis_storage_commit_async (ArtemisStore *store, GPtrArray *writes, GCancellab
 		return;
 	}
 	g_task_set_task_data (task, g_ptr_array_ref (writes), (GDestroyNotify) g_ptr_array_unref);
+	/* The write queue commits one write at a time, so one start time is enough. */
+	self->commit_started_us = g_get_monotonic_time ();
 	queue_job (self, job_commit, task);
 }
 
 static gboolean
 artemis_storage_commit_finish (ArtemisStore *store, GAsyncResult *result, GError **error)
 {
+	ArtemisStorage *self = ARTEMIS_STORAGE (store);
+	gboolean committed;
+
 	g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
-	return g_task_propagate_boolean (G_TASK (result), error);
+	committed = g_task_propagate_boolean (G_TASK (result), error);
+	self->last_commit_failed = !committed;
+	if (self->commit_observer != NULL)
+		self->commit_observer (g_get_monotonic_time () - self->commit_started_us, committed,
+				       self->commit_observer_data);
+	return committed;
 }
 
 static gboolean
@@ -577,4 +592,18 @@ artemis_storage_close (ArtemisStorage *self)
 	if (self->wake_source != NULL)
 		g_source_destroy (self->wake_source);
 	g_clear_pointer (&self->wake_source, g_source_unref);
+}
+
+gboolean
+artemis_storage_is_usable (ArtemisStorage *self)
+{
+	return self->opened && !self->closed && !self->last_commit_failed;
+}
+
+void
+artemis_storage_set_commit_observer (ArtemisStorage *self, ArtemisStorageCommitObserver observer,
+				     gpointer user_data)
+{
+	self->commit_observer = observer;
+	self->commit_observer_data = user_data;
 }

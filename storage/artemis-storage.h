@@ -49,6 +49,13 @@ void artemis_storage_start_polling (ArtemisStorage *storage, guint interval_ms);
 /* Runs one poll now and waits for it (tests). */
 gboolean artemis_storage_poll (ArtemisStorage *storage, GError **error);
 
+/* Open, not closed, and its last commit (if any) went through: what readiness asks. */
+gboolean artemis_storage_is_usable (ArtemisStorage *storage);
+/* Told of every commit on the main loop: how long it took (µs, queued time included) and whether it held. */
+typedef void (*ArtemisStorageCommitObserver) (gint64 duration_us, gboolean committed, gpointer user_data);
+void artemis_storage_set_commit_observer (ArtemisStorage *storage, ArtemisStorageCommitObserver observer,
+					  gpointer user_data);
+
 /* Finishes the queued work and closes the store; later calls fail. Also done on dispose. */
 void artemis_storage_close (ArtemisStorage *storage);
 

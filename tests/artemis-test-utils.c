@@ -624,6 +624,7 @@ struct _ArtemisTestDaemon {
 	char *data_dir;
 	char *config_path;
 	char *log_path;
+	char **extra_args;
 	GSubprocess *process;
 	gboolean exited;
 	guint port;
@@ -771,7 +772,11 @@ artemis_test_daemon_start (ArtemisTestDaemon *daemon)
 	g_autoptr (GSubprocessLauncher) launcher =
 		g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
 	g_autoptr (GError) error = NULL;
+	g_autoptr (GPtrArray) argv = NULL;
 	const char *path = artemis_test_daemon_get_path ();
+	const char *fixed_args[] = {
+		path, "--port", "0", "--bind", "127.0.0.1", "--data-dir", daemon->data_dir, "--config", daemon->config_path,
+	};
 	gint64 deadline = g_get_monotonic_time () + WAIT_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
 
 	g_assert_nonnull (path);
@@ -790,9 +795,14 @@ artemis_test_daemon_start (ArtemisTestDaemon *daemon)
 	for (guint i = 0; i + 1 < daemon->environment->len; i += 2)
 		g_subprocess_launcher_setenv (launcher, g_ptr_array_index (daemon->environment, i),
 					      g_ptr_array_index (daemon->environment, i + 1), TRUE);
-	daemon->process = g_subprocess_launcher_spawn (
-		launcher, &error, path, "--port", "0", "--bind", "127.0.0.1", "--data-dir", daemon->data_dir,
-		"--config", daemon->config_path, daemon->session_bus ? "--session-bus" : "--no-dbus", NULL);
+	argv = g_ptr_array_new ();
+	for (guint i = 0; i < G_N_ELEMENTS (fixed_args); i++)
+		g_ptr_array_add (argv, (gpointer) fixed_args[i]);
+	g_ptr_array_add (argv, daemon->session_bus ? "--session-bus" : "--no-dbus");
+	for (guint i = 0; daemon->extra_args != NULL && daemon->extra_args[i] != NULL; i++)
+		g_ptr_array_add (argv, daemon->extra_args[i]);
+	g_ptr_array_add (argv, NULL);
+	daemon->process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
 	g_assert_no_error (error);
 	g_subprocess_wait_async (daemon->process, NULL, on_daemon_exited, daemon);
 	while (daemon->port == 0 && !daemon->exited && g_get_monotonic_time () < deadline) {
@@ -802,6 +812,13 @@ artemis_test_daemon_start (ArtemisTestDaemon *daemon)
 	if (daemon->port == 0 && !daemon->exited)
 		g_error ("artemisd did not report its port within %u ms", WAIT_TIMEOUT_MS);
 	return daemon->port != 0;
+}
+
+void
+artemis_test_daemon_set_extra_args (ArtemisTestDaemon *daemon, const char *const *args)
+{
+	g_strfreev (daemon->extra_args);
+	daemon->extra_args = g_strdupv ((char **) args);
 }
 
 guint
@@ -890,5 +907,6 @@ artemis_test_daemon_free (ArtemisTestDaemon *daemon)
 	g_free (daemon->config_path);
 	g_free (daemon->log_path);
 	g_ptr_array_unref (daemon->environment);
+	g_strfreev (daemon->extra_args);
 	g_free (daemon);
 }

@@ -153,6 +153,8 @@ void artemis_test_daemon_setenv (ArtemisTestDaemon *daemon, const char *name, co
  * exited, starts it again on the same data directory (the log starts over).
  */
 gboolean artemis_test_daemon_start (ArtemisTestDaemon *daemon);
+/* Arguments added after the usual ones at the next start (a repeated option overrides). */
+void artemis_test_daemon_set_extra_args (ArtemisTestDaemon *daemon, const char *const *args);
 guint artemis_test_daemon_get_port (ArtemisTestDaemon *daemon);
 /* Its --data-dir (created by artemisd when missing). */
 const char *artemis_test_daemon_get_data_dir (ArtemisTestDaemon *daemon);

@@ -779,7 +779,7 @@ test_discovery_lookup_body (RegistryFixture *fixture, gconstpointer data)
 /* ---- configuration ----------------------------------------------------- */
 
 static void
-test_config_defaults_and_clamping (void)
+test_config_defaults_and_blanks (void)
 {
 	g_autoptr (ArtemisConfig) config = artemis_config_new ();
 	g_autoptr (GError) error = NULL;
@@ -788,16 +788,37 @@ test_config_defaults_and_clamping (void)
 	g_assert_cmpint (config->legacy_lease.ttl_ms, ==, 90000);
 	g_assert_cmpint (config->max_body_size, ==, 4 * 1024 * 1024);
 	g_assert_true (config->force_up);
+	g_assert_cmpstr (config->bind_address, ==, "127.0.0.1");
 
-	g_test_expect_message ("Artemis", G_LOG_LEVEL_WARNING, "*clean-interval*outside*");
-	g_assert_true (artemis_config_load_data (config,
-						 "[lease]\nclean-interval=1\nttl=\n[cluster]\nforce-up=FALSE\n",
+	g_assert_true (artemis_config_load_data (config, "[lease]\nclean-interval=200\nttl=\n[cluster]\nforce-up=FALSE\n",
 						 &error));
-	g_test_assert_expected_messages ();
 	g_assert_no_error (error);
-	g_assert_cmpint (config->lease.clean_interval_ms, ==, 100);
+	g_assert_cmpint (config->lease.clean_interval_ms, ==, 200);
 	g_assert_cmpint (config->lease.ttl_ms, ==, 20000);
 	g_assert_false (config->force_up);
+}
+
+/* Java clamps a value out of range; artemisd refuses it, naming the key and the range. */
+static void
+test_config_out_of_range (void)
+{
+	static const struct {
+		const char *text;
+		const char *message;
+	} cases[] = {
+		{ "[server]\nport=99999\n", "[server] port: 99999 is outside the range 0–65535" },
+		{ "[server]\nport=-1\n", "[server] port: -1 is outside the range 0–65535" },
+		{ "[lease]\nclean-interval=1\n", "[lease] clean-interval: 1 is outside the range 100–5000" },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+		g_autoptr (ArtemisConfig) config = artemis_config_new ();
+		g_autoptr (GError) error = NULL;
+
+		g_assert_false (artemis_config_load_data (config, cases[i].text, &error));
+		g_assert_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_CONFIG);
+		g_assert_cmpstr (error->message, ==, cases[i].message);
+	}
 }
 
 static void
@@ -880,7 +901,8 @@ main (int argc, char **argv)
 	g_test_add_func ("/artemis/safe-checker/disabled", test_safe_checker_disabled);
 	g_test_add_func ("/artemis/change-log/retention", test_change_log);
 	g_test_add_func ("/artemis/change-log/json", test_change_json);
-	g_test_add_func ("/artemis/config/defaults-and-clamping", test_config_defaults_and_clamping);
+	g_test_add_func ("/artemis/config/defaults-and-blanks", test_config_defaults_and_blanks);
+	g_test_add_func ("/artemis/config/out-of-range", test_config_out_of_range);
 	g_test_add_func ("/artemis/config/errors", test_config_errors);
 	g_test_add_func ("/artemis/config/dump-defaults", test_config_dump_defaults);
 	g_test_add_func ("/artemis/config/shipped-file", test_config_shipped_file);

@@ -176,6 +176,99 @@ test_bad_config (Fixture *fixture, gconstpointer config)
 	g_assert_null (strstr (log, "Listening on port"));
 }
 
+/* Each refusal: the configuration, extra arguments, and the one line on stderr. */
+typedef struct {
+	const char *config;
+	const char *args[3];
+	const char *line;
+} Refusal;
+
+static const Refusal refusals[] = {
+	{ "", { "--port", "99999", NULL }, "artemisd: --port 99999: Number “99999” is out of bounds [0, 65535]" },
+	{ "", { "--port=-1", NULL }, "artemisd: --port -1: “-1” is not an unsigned number" },
+	{ "[server]\nport=99999\n", { NULL },
+	  "artemisd: Cannot load configuration *: [server] port: 99999 is outside the range 0–65535" },
+	{ "[lease]\nttl=10\n", { NULL },
+	  "artemisd: Cannot load configuration *: [lease] ttl: 10 is outside the range 1000–604800000" },
+	{ "[discovery]\ndefault-route-strategy=nosuch\n", { NULL },
+	  "artemisd: [discovery] default-route-strategy: no loaded strategy plugin serves “nosuch”" },
+	{ "[plugins]\nfilters=filter-groups;nosuch\n", { NULL },
+	  "artemisd: [plugins] filters: nosuch is not a loaded discovery filter" },
+	{ "[security]\ntoken-file=/nonexistent/tokens\n", { NULL },
+	  "artemisd: [security] token-file: Failed to open file “/nonexistent/tokens”: No such file or directory" },
+	{ "[rate-limit]\nstatus-limits=get-leases:0\n", { NULL },
+	  "artemisd: [rate-limit] status-limits: get-leases: Number “0” is out of bounds [1, 10000]" },
+	{ "[rate-limit]\nregistry-limits=register\n", { NULL },
+	  "artemisd: [rate-limit] registry-limits: “register” is not identity:limit" },
+	{ "", { "--bind", "nonsense", NULL }, "artemisd: Cannot listen: “nonsense” is not an IP address" },
+	{ "[storage]\nbackend=nosuch\n", { NULL },
+	  "artemisd: Storage backend “nosuch” ([storage] backend) is not available: *" },
+};
+
+/* A value artemisd cannot honour stops it at start: exit status 1, one line, nothing served. */
+static void
+test_refuses (gconstpointer data)
+{
+	const Refusal *refusal = data;
+	g_autoptr (ArtemisTestDaemon) daemon = NULL;
+	g_autofree char *log = NULL;
+	g_auto (GStrv) lines = NULL;
+	int status = 0;
+
+	if (!have_daemon ())
+		return;
+	daemon = artemis_test_daemon_new (refusal->config);
+	artemis_test_daemon_set_extra_args (daemon, refusal->args);
+	g_assert_false (artemis_test_daemon_start (daemon));
+	g_assert_true (artemis_test_daemon_wait (daemon, 5000));
+	g_assert_true (artemis_test_daemon_get_exit_status (daemon, &status));
+	g_assert_cmpint (status, ==, 1);
+	log = artemis_test_daemon_get_log (daemon);
+	lines = g_strsplit (log, "\n", -1);
+	g_assert_cmpuint (g_strv_length (lines), ==, 2);
+	g_assert_cmpstr (lines[1], ==, "");
+	if (!g_pattern_match_simple (refusal->line, lines[0]))
+		g_error ("“%s” does not match “%s”", lines[0], refusal->line);
+}
+
+/* A second artemisd on the same data directory names the first one's pid and leaves. */
+static void
+test_data_dir_lock (Fixture *fixture, gconstpointer config)
+{
+	g_autoptr (ArtemisTestDaemon) second = NULL;
+	g_autofree char *lock_path = NULL;
+	g_autofree char *pid = NULL;
+	g_autofree char *expected = NULL;
+	g_autofree char *log = NULL;
+	const char *args[3] = { "--data-dir", NULL, NULL };
+	int status = 0;
+
+	if (!have_daemon ())
+		return;
+	g_assert_true (artemis_test_daemon_start (fixture->daemon));
+	lock_path = g_build_filename (artemis_test_daemon_get_data_dir (fixture->daemon), "artemisd.lock", NULL);
+	g_assert_true (g_file_get_contents (lock_path, &pid, NULL, NULL));
+	g_strchomp (pid);
+	g_assert_cmpuint (strlen (pid), >, 0);
+
+	second = artemis_test_daemon_new (config);
+	args[1] = artemis_test_daemon_get_data_dir (fixture->daemon);
+	artemis_test_daemon_set_extra_args (second, args);
+	g_assert_false (artemis_test_daemon_start (second));
+	g_assert_true (artemis_test_daemon_wait (second, 5000));
+	g_assert_true (artemis_test_daemon_get_exit_status (second, &status));
+	g_assert_cmpint (status, ==, 1);
+	log = artemis_test_daemon_get_log (second);
+	expected = g_strdup_printf ("artemisd: Data directory %s is in use by another artemisd (pid %s)\n", args[1],
+				    pid);
+	g_assert_cmpstr (log, ==, expected);
+
+	/* Once the first has gone, the directory is free again. */
+	g_assert_true (artemis_test_daemon_send_signal (fixture->daemon, SIGTERM));
+	g_assert_true (artemis_test_daemon_wait (fixture->daemon, 5000));
+	g_assert_true (artemis_test_daemon_start (second));
+}
+
 static void
 test_version (void)
 {
@@ -208,5 +301,12 @@ main (int argc, char **argv)
 	g_test_add ("/artemis/e2e/bad-config", Fixture, bad_port_config, fixture_setup,
 		    test_bad_config, fixture_teardown);
 	g_test_add_func ("/artemis/e2e/version", test_version);
+	g_test_add ("/artemis/e2e/data-dir-lock", Fixture, short_lease_config, fixture_setup, test_data_dir_lock,
+		    fixture_teardown);
+	for (gsize i = 0; i < G_N_ELEMENTS (refusals); i++) {
+		g_autofree char *path = g_strdup_printf ("/artemis/e2e/refuses/%" G_GSIZE_FORMAT, i);
+
+		g_test_add_data_func (path, &refusals[i], test_refuses);
+	}
 	return g_test_run ();
 }

@@ -299,7 +299,7 @@ static const char *const unknown_backend[] = {
 	"plugin in the plugin directories",
 };
 static const char *const disabled_backend[] = {
-	CONFIG "[plugins]\nenabled=filter-groups;filter-management\n",
+	CONFIG "[plugins]\nenabled=filter-groups;filter-management;strategy-weighted-round-robin\n",
 	"artemisd: Storage backend “sqlite” ([storage] backend) is not available: plugin storage-sqlite: not in "
 	"[plugins] enabled",
 };

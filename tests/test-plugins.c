@@ -705,11 +705,13 @@ chain_tear_down (ChainFixture *fixture, gconstpointer data)
 static char *
 run_chain (ChainFixture *fixture, const char *const *order)
 {
-	g_autoptr (GPtrArray) chain = artemis_plugin_loader_get_filter_chain (fixture->loader, order);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GPtrArray) chain = artemis_plugin_loader_get_filter_chain (fixture->loader, order, &error);
 	g_autoptr (ArtemisDiscoveryConfig) config = artemis_discovery_config_new ("svc");
 	g_autoptr (GBytes) json = NULL;
 	const char *text;
 
+	g_assert_no_error (error);
 	for (guint i = 0; i < chain->len; i++)
 		artemis_discovery_add_filter (fixture->discovery, g_ptr_array_index (chain, i));
 	json = artemis_discovery_get_service_json (fixture->discovery, config);
@@ -725,19 +727,35 @@ run_chain (ChainFixture *fixture, const char *const *order)
 static void
 test_chain_configured_order (ChainFixture *fixture, gconstpointer data)
 {
-	const char *b_then_a[] = {
-		"dummy:b", "dummy:a", "strategy-weighted-round-robin", "nope", "dummy:b", NULL,
-	};
-	g_autofree char *rules = NULL;
+	const char *b_then_a[] = { "dummy:b", "dummy:a", NULL };
+	g_autofree char *rules = run_chain (fixture, b_then_a);
 
-	g_test_expect_message ("Artemis", G_LOG_LEVEL_WARNING,
-			       "[plugins] filters: strategy-weighted-round-robin is not a loaded discovery filter");
-	g_test_expect_message ("Artemis", G_LOG_LEVEL_WARNING,
-			       "[plugins] filters: nope is not a loaded discovery filter");
-	g_test_expect_message ("Artemis", G_LOG_LEVEL_WARNING, "[plugins] filters: dummy:b is listed twice");
-	rules = run_chain (fixture, b_then_a);
-	g_test_assert_expected_messages ();
 	g_assert_cmpstr (rules, ==, "\"routeRules\":[" DUMMY_RULE ("b") "," DUMMY_RULE ("a") "]");
+}
+
+/* A chain other than the one configured is refused, not served. */
+static void
+test_chain_bad_names (ChainFixture *fixture, gconstpointer data)
+{
+	static const struct {
+		const char *order[4];
+		const char *message;
+	} cases[] = {
+		{ { "dummy:b", "strategy-weighted-round-robin", NULL },
+		  "[plugins] filters: strategy-weighted-round-robin is not a loaded discovery filter" },
+		{ { "nope", NULL }, "[plugins] filters: nope is not a loaded discovery filter" },
+		{ { "dummy:b", "dummy:a", "dummy:b", NULL }, "[plugins] filters: dummy:b is listed twice" },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+		g_autoptr (GError) error = NULL;
+		g_autoptr (GPtrArray) chain =
+			artemis_plugin_loader_get_filter_chain (fixture->loader, cases[i].order, &error);
+
+		g_assert_null (chain);
+		g_assert_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_CONFIG);
+		g_assert_cmpstr (error->message, ==, cases[i].message);
+	}
 }
 
 static void
@@ -903,6 +921,8 @@ main (int argc, char **argv)
 	g_test_add_func ("/artemis/plugins/loader/setup-failure", test_loader_setup_failure);
 	g_test_add ("/artemis/plugins/chain/configured-order", ChainFixture, NULL, chain_set_up,
 		    test_chain_configured_order, chain_tear_down);
+	g_test_add ("/artemis/plugins/chain/bad-names", ChainFixture, NULL, chain_set_up, test_chain_bad_names,
+		    chain_tear_down);
 	g_test_add ("/artemis/plugins/chain/reverse-order", ChainFixture, NULL, chain_set_up,
 		    test_chain_reverse_order, chain_tear_down);
 	g_test_add ("/artemis/plugins/chain/default-order", ChainFixture, NULL, chain_set_up,

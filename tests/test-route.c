@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "artemis-test-utils.h"
 
 /*
@@ -18,7 +20,6 @@
 
 static const char default_config[] = BASE_CONFIG;
 static const char close_by_visit_config[] = BASE_CONFIG "default-route-strategy=Close-By-Visit\n";
-static const char no_strategy_config[] = BASE_CONFIG "default-route-strategy=teleport\n";
 static const char dummy_config[] = BASE_CONFIG "[plugins]\nfilters=dummy:x\n[plugin dummy:x]\nlabel=x\n";
 
 #define OK "{'errorCode':'success','message':'','status':'success'}"
@@ -184,12 +185,26 @@ test_route_default_strategy (ArtemisTestServer *server, gconstpointer data)
 		     "'routeId':'default-route-rule','strategy':'Close-By-Visit'}");
 }
 
+/* A default strategy no plugin serves would fail every route.json: the node does not start. */
 static void
-test_route_no_strategy (ArtemisTestServer *server, gconstpointer data)
+test_route_no_strategy (void)
 {
-	register_instances (server, 1);
-	post_expect (server, ROUTE ("demo.hello", ""),
-		     ROUTE_FAILED ("service-unavailable", "No routing strategy plugin serves teleport."));
+	g_autoptr (GError) error = NULL;
+	g_autofree char *dir = g_dir_make_tmp ("artemis-test-XXXXXX", &error);
+	g_autofree char *text = g_strdup_printf ("[server]\nport=0\ndata-dir=%s\n" BASE_CONFIG
+						 "default-route-strategy=teleport\n", dir);
+	ArtemisConfig *config = artemis_config_new ();
+	g_autoptr (ArtemisDaemon) daemon = NULL;
+
+	g_assert_no_error (error);
+	g_assert_true (artemis_config_load_data (config, text, &error));
+	daemon = artemis_daemon_new (config);
+	g_assert_false (artemis_daemon_start (daemon, &error));
+	g_assert_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_CONFIG);
+	g_assert_cmpstr (error->message, ==,
+			 "[discovery] default-route-strategy: no loaded strategy plugin serves “teleport”");
+	/* Refused before anything was written. */
+	g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
 /* A rule a filter adds is routed like any other: here the dummy's, listing what it saw. */
@@ -215,7 +230,7 @@ main (int argc, char **argv)
 	SERVER_TEST ("/artemis/route/seeded", default_config, test_route_seeded);
 	SERVER_TEST ("/artemis/route/errors", default_config, test_route_errors);
 	SERVER_TEST ("/artemis/route/default-strategy", close_by_visit_config, test_route_default_strategy);
-	SERVER_TEST ("/artemis/route/no-strategy", no_strategy_config, test_route_no_strategy);
+	g_test_add_func ("/artemis/route/no-strategy", test_route_no_strategy);
 	SERVER_TEST ("/artemis/route/filter-rule", dummy_config, test_route_filter_rule);
 
 	return g_test_run ();

@@ -70,9 +70,19 @@ typedef struct {
 	  "artemis.service." id ".ws-ip.black-list",                                                          \
 	  "Client IP addresses refused (HTTP 403) on " path ", separated by ';' or ','." }
 
+/* One rate limiter of protocol §12, Java limiter id @java. */
+#define RATE_LIMIT_KEYS(prefix, field, java, def, min, max, map)                                             \
+	BOOL_KEY ("rate-limit", prefix "-enabled", field.enabled, TRUE, java ".rate-limiter.enabled",        \
+		  "Limit the calls counted by this limiter."),                                                \
+	INT_KEY ("rate-limit", prefix "-default-limit", field.default_limit, def, min, max,                 \
+		 java ".rate-limiter.default-rate-limit", "Calls allowed per 10 s for each identity, node-wide."), \
+	STRING_KEY ("rate-limit", prefix "-limits", field.limits, map, java ".rate-limiter.rate-limit-map",  \
+		    "Per-identity limits as identity:limit,identity:limit (within the range of the default).")
+
 static const ConfigKey config_keys[] = {
-	STRING_KEY ("server", "bind", bind_address, "", NULL,
-		    "Address to listen on; empty listens on all addresses."),
+	STRING_KEY ("server", "bind", bind_address, "127.0.0.1", NULL,
+		    "Address to listen on (an IP address; 0.0.0.0 or :: for every address). The default "
+		    "only takes local connections: see docs/security.md before opening it."),
 	INT_KEY ("server", "port", port, 8080, 0, 65535, "app.port", "TCP port of the HTTP and WebSocket API."),
 	STRING_KEY ("server", "context-path", context_path, "", "(servlet context path)",
 		    "Path prefix of every endpoint, e.g. /artemis-service."),
@@ -150,6 +160,25 @@ static const ConfigKey config_keys[] = {
 		 "artemis.management.*.cache-refresher.dynamic-scheduled-thread.run-interval",
 		 "How often a node asks a store shared with other nodes what they changed, in ms "
 		 "(not used by sqlite)."),
+
+	{ "security", "tokens", KEY_STRV, OFS (security_tokens), 0, "", 0, 0, NULL,
+	  "Tokens that allow management, group, zone and canary writes (Authorization: Bearer TOKEN), "
+	  "';'-separated. With no token here nor in token-file, anyone who reaches the port may write." },
+	STRING_KEY ("security", "token-file", security_token_file, "", NULL,
+		    "File holding more such tokens, one a line ('#' starts a comment); a file that cannot "
+		    "be read stops artemisd."),
+	{ "security", "peer-tokens", KEY_STRV, OFS (security_peer_tokens), 0, "", 0, 0, NULL,
+	  "Tokens the cluster's peers send on /api/replication/, ';'-separated; empty leaves "
+	  "replication as open as registration." },
+	{ "security", "cors-origins", KEY_STRV, OFS (security_cors_origins), 0, "", 0, 0, NULL,
+	  "Origins browsers may call the API from (e.g. https://ops.example.com), ';'-separated; "
+	  "empty sends no CORS headers." },
+
+	RATE_LIMIT_KEYS ("registry", rate_limit_registry, "artemis.service.registry", 100000, 1000, 1000000, ""),
+	RATE_LIMIT_KEYS ("cluster", rate_limit_cluster, "artemis.service.cluster", 10000, 100, 100000, ""),
+	RATE_LIMIT_KEYS ("status", rate_limit_status, "artemis.service.status", 30, 1, 10000, "get-leases:10"),
+	RATE_LIMIT_KEYS ("management-group", rate_limit_management_group, "artemis.service.management.group", 30, 1,
+			 1000, ""),
 
 	{ "plugins", "enabled", KEY_STRV, OFS (plugins_enabled), 0, "", 0, 0, NULL,
 	  "Plugins to load by name (file name without .so), ';'-separated; empty loads all. "
@@ -242,6 +271,18 @@ find_key (const char *group, const char *name)
 	return NULL;
 }
 
+gboolean
+artemis_config_get_range (const char *group, const char *name, gint64 *min, gint64 *max)
+{
+	const ConfigKey *key = find_key (group, name);
+
+	if (key == NULL || key->type != KEY_INT)
+		return FALSE;
+	*min = key->min;
+	*max = key->max;
+	return TRUE;
+}
+
 static gboolean
 parse_int (const ConfigKey *key, const char *text, gint64 *value, GError **error)
 {
@@ -254,13 +295,17 @@ parse_int (const ConfigKey *key, const char *text, gint64 *value, GError **error
 			     _("[%s] %s: %s"), key->group, key->name, local_error->message);
 		return FALSE;
 	}
+	/* Java clamps; a value the operator did not mean is refused instead (docs/compatibility.md). */
 	if (*value < key->min || *value > key->max) {
-		gint64 clamped = CLAMP (*value, key->min, key->max);
+		/* Numbers as text: a format macro inside a translated string cannot be extracted. */
+		g_autofree char *given = g_strdup_printf ("%" G_GINT64_FORMAT, *value);
+		g_autofree char *min = g_strdup_printf ("%" G_GINT64_FORMAT, key->min);
+		g_autofree char *max = g_strdup_printf ("%" G_GINT64_FORMAT, key->max);
 
-		g_warning ("[%s] %s = %" G_GINT64_FORMAT " is outside %" G_GINT64_FORMAT "…%" G_GINT64_FORMAT
-			   ", using %" G_GINT64_FORMAT,
-			   key->group, key->name, *value, key->min, key->max, clamped);
-		*value = clamped;
+		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_CONFIG,
+			     /* TRANSLATORS: [group] key: value is outside the range min–max */
+			     _("[%s] %s: %s is outside the range %s–%s"), key->group, key->name, given, min, max);
+		return FALSE;
 	}
 	return TRUE;
 }

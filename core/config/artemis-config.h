@@ -18,13 +18,20 @@ typedef struct {
 	gint64 safe_check_interval_ms;
 } ArtemisLeaseConfig;
 
+/* One rate limiter of protocol §12. */
+typedef struct {
+	gboolean enabled;
+	gint64 default_limit;
+	char *limits; /* identity:limit,… */
+} ArtemisRateLimitConfig;
+
 /**
  * ArtemisConfig:
  *
  * The daemon's configuration: one GKeyFile (`artemisd.conf`), every key
  * described by a table in artemis-config.c that gives its group, default,
- * range and the Java Artemis property it replaces. Out-of-range integers are
- * clamped with a warning (as Java does); values that do not parse are errors.
+ * range and the Java Artemis property it replaces. Values that do not parse
+ * and integers out of range are errors (Java clamps the latter).
  */
 typedef struct {
 	/* [server] */
@@ -71,6 +78,16 @@ typedef struct {
 	/* [storage] */
 	char *storage_backend;
 	gint64 storage_poll_interval_ms;
+	/* [security] */
+	char **security_tokens;
+	char *security_token_file;
+	char **security_peer_tokens;
+	char **security_cors_origins;
+	/* [rate-limit] */
+	ArtemisRateLimitConfig rate_limit_registry;
+	ArtemisRateLimitConfig rate_limit_cluster;
+	ArtemisRateLimitConfig rate_limit_status;
+	ArtemisRateLimitConfig rate_limit_management_group;
 	/* [plugins] */
 	char **plugins_enabled;
 	char **plugins_filters;
@@ -106,6 +123,8 @@ void artemis_config_foreach (const ArtemisConfig *config, ArtemisConfigForeachFu
  * of @config to its value in @from. FALSE for a name no key has.
  */
 gboolean artemis_config_copy_value (ArtemisConfig *config, const ArtemisConfig *from, const char *name);
+/* The range of the integer key [@group] @name; FALSE when there is no such key. */
+gboolean artemis_config_get_range (const char *group, const char *name, gint64 *min, gint64 *max);
 
 /* Writes the commented default configuration (the shipped artemisd.conf). */
 char *artemis_config_dump_defaults (void);

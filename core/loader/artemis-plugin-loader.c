@@ -578,9 +578,9 @@ add_instance (ArtemisPluginLoader *self, const char *instance_name)
 }
 
 GPtrArray *
-artemis_plugin_loader_get_filter_chain (ArtemisPluginLoader *self, const char *const *order)
+artemis_plugin_loader_get_filter_chain (ArtemisPluginLoader *self, const char *const *order, GError **error)
 {
-	GPtrArray *chain;
+	g_autoptr (GPtrArray) chain = NULL;
 
 	if (order == NULL || order[0] == NULL)
 		return artemis_plugin_loader_get_plugins_of_kind (self, ARTEMIS_PLUGIN_KIND_DISCOVERY_FILTER);
@@ -591,16 +591,18 @@ artemis_plugin_loader_get_filter_chain (ArtemisPluginLoader *self, const char *c
 		if (plugin == NULL)
 			plugin = add_instance (self, order[i]);
 		if (plugin == NULL || !ARTEMIS_IS_DISCOVERY_FILTER (plugin)) {
-			g_warning ("[plugins] filters: %s is not a loaded discovery filter", order[i]);
-			continue;
+			g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_CONFIG,
+				     _("[plugins] filters: %s is not a loaded discovery filter"), order[i]);
+			return NULL;
 		}
 		if (g_ptr_array_find (chain, plugin, NULL)) {
-			g_warning ("[plugins] filters: %s is listed twice", order[i]);
-			continue;
+			g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_CONFIG,
+				     _("[plugins] filters: %s is listed twice"), order[i]);
+			return NULL;
 		}
 		g_ptr_array_add (chain, g_object_ref (plugin));
 	}
-	return chain;
+	return g_steal_pointer (&chain);
 }
 
 void

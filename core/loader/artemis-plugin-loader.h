@@ -106,10 +106,12 @@ GPtrArray *artemis_plugin_loader_get_plugins_of_kind (ArtemisPluginLoader *loade
  * The discovery filter chain (new array of references) in the order of
  * @order — names of filter plugins, where `NAME:LABEL` makes one more
  * instance of plugin NAME with the settings of `[plugin NAME:LABEL]` — or,
- * when @order is NULL or empty, every filter in name order. Names that are
- * not loaded filters are skipped with a warning.
+ * when @order is NULL or empty, every filter in name order. A name that is
+ * not a loaded filter, or one listed twice, is an error (the chain would not
+ * be the one configured).
  */
-GPtrArray *artemis_plugin_loader_get_filter_chain (ArtemisPluginLoader *loader, const char *const *order);
+GPtrArray *artemis_plugin_loader_get_filter_chain (ArtemisPluginLoader *loader, const char *const *order,
+						   GError **error);
 /* Shuts every plugin down (also done when the loader is disposed). */
 void artemis_plugin_loader_shutdown (ArtemisPluginLoader *loader);
 

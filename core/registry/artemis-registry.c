@@ -48,6 +48,7 @@ struct _ArtemisRegistry {
 	gpointer clock_data;
 	GHashTable *services; /* lower-case service id → ServiceEntry */
 	guint64 last_version; /* source of ServiceEntry.version, unique across services */
+	guint64 n_expired;    /* leases the sweeps removed, since start */
 	Pool pools[ARTEMIS_N_LEASE_POOLS];
 	guint n_instances;
 };
@@ -335,6 +336,7 @@ clean_pool (ArtemisRegistry *self, Pool *pool, gint64 now)
 		remove_lease (self, pool->head, TRUE);
 		removed++;
 	}
+	self->n_expired += removed;
 	return removed;
 }
 
@@ -374,6 +376,29 @@ on_clean_timeout (gpointer user_data)
 	return G_SOURCE_CONTINUE;
 }
 
+/*
+ * A journal record with its own priority: warning when expiry stops, notice
+ * when it resumes. Logged as a message, so that G_DEBUG=fatal-warnings
+ * (the test suite) does not take self-preservation for a bug.
+ */
+static void
+log_safety_change (const char *pool, gboolean was_safe)
+{
+	g_autofree char *message = g_strdup_printf ("Lease pool %s is now %s", pool,
+						    was_safe ? "unsafe: expiry suspended (renewal rate collapsed)"
+							     : "safe: expiry resumed");
+	const GLogField fields[] = {
+		{ "MESSAGE", message, -1 },
+		{ "PRIORITY", was_safe ? "4" : "5", -1 },
+		{ "GLIB_DOMAIN", G_LOG_DOMAIN, -1 },
+		{ "ARTEMIS_OPERATION", "safe-check", -1 },
+		{ "ARTEMIS_TARGET", pool, -1 },
+		{ "ARTEMIS_RESULT", was_safe ? "unsafe" : "safe", -1 },
+	};
+
+	g_log_structured_array (G_LOG_LEVEL_MESSAGE, fields, G_N_ELEMENTS (fields));
+}
+
 static gboolean
 on_check_timeout (gpointer user_data)
 {
@@ -381,10 +406,8 @@ on_check_timeout (gpointer user_data)
 	gboolean was_safe = artemis_safe_checker_is_safe (timer->pool->checker);
 
 	artemis_safe_checker_check (timer->pool->checker, artemis_registry_now (timer->registry));
-	if (was_safe != artemis_safe_checker_is_safe (timer->pool->checker)) {
-		g_message ("Lease pool %s is now %s", timer->pool == &timer->registry->pools[0] ? "normal" : "legacy",
-			   was_safe ? "unsafe: expiry suspended (renewal rate collapsed)" : "safe: expiry resumed");
-	}
+	if (was_safe != artemis_safe_checker_is_safe (timer->pool->checker))
+		log_safety_change (timer->pool == &timer->registry->pools[0] ? "normal" : "legacy", was_safe);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -587,6 +610,12 @@ guint
 artemis_registry_get_n_services (ArtemisRegistry *self)
 {
 	return g_hash_table_size (self->services);
+}
+
+guint64
+artemis_registry_get_n_expired (ArtemisRegistry *self)
+{
+	return self->n_expired;
 }
 
 guint

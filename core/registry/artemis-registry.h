@@ -107,6 +107,10 @@ guint64 artemis_registry_get_service_version (ArtemisRegistry *registry, const c
 /* The number of services artemis_registry_list_services() lists, without listing them. */
 guint artemis_registry_get_n_services (ArtemisRegistry *registry);
 guint artemis_registry_get_n_instances (ArtemisRegistry *registry);
+/* Services with at least one lease. */
+guint artemis_registry_get_n_services (ArtemisRegistry *registry);
+/* Leases removed because they expired, since start. */
+guint64 artemis_registry_get_n_expired (ArtemisRegistry *registry);
 
 void artemis_registry_foreach_lease (ArtemisRegistry *registry, ArtemisLeasePool pool, ArtemisLeaseFunc func,
 				     gpointer user_data);
