@@ -55,3 +55,22 @@ artemis_api_own (ArtemisServer *server, gpointer data, GDestroyNotify destroy)
 
 	g_object_set_data_full (G_OBJECT (server), key, data, destroy);
 }
+
+void
+artemis_api_handle_registry (ArtemisRequest *request, ArtemisRegistry *registry, ArtemisRegistryAction action,
+			     ArtemisRegistrySource source)
+{
+	g_autoptr (GPtrArray) instances = NULL;
+	g_autoptr (GPtrArray) failed = NULL;
+	g_autoptr (GError) error = NULL;
+	ArtemisJsonWriter *writer;
+
+	if (!artemis_codec_decode_instances_request (request->body, request->body_len, &instances, &error)) {
+		artemis_api_reply_bad_body (request, error);
+		return;
+	}
+	failed = artemis_registry_handle (registry, action, source, instances, &error);
+	writer = artemis_json_writer_new (128);
+	artemis_api_write_registry_response (writer, failed, error);
+	artemis_request_reply_writer (request, writer);
+}

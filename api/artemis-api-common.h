@@ -14,6 +14,12 @@ void artemis_api_write_error_status (ArtemisJsonWriter *writer, const GError *er
  * partial_fail when @failed is not empty.
  */
 void artemis_api_write_registry_response (ArtemisJsonWriter *writer, GPtrArray *failed, const GError *error);
+/*
+ * Decodes a register, heartbeat or unregister body, hands it to the
+ * registry as coming from @source and answers as spec §3.1 says.
+ */
+void artemis_api_handle_registry (ArtemisRequest *request, ArtemisRegistry *registry, ArtemisRegistryAction action,
+				  ArtemisRegistrySource source);
 /* Answers a body that could not be decoded: HTTP 400 with the decoder's message. */
 void artemis_api_reply_bad_body (ArtemisRequest *request, const GError *error);
 /* Answers `{"responseStatus":OK}` plus nothing else. */

@@ -4,48 +4,22 @@
 #include "artemis-api-common.h"
 #include "artemis-api.h"
 
-/* `{"failedInstances":…,"responseStatus":…}` (spec §3.1). */
-static void
-reply_registry (ArtemisRequest *request, GPtrArray *failed, const GError *error)
-{
-	ArtemisJsonWriter *writer = artemis_json_writer_new (128);
-
-	artemis_api_write_registry_response (writer, failed, error);
-	artemis_request_reply_writer (request, writer);
-}
-
-static void
-handle_registry (ArtemisRequest *request, ArtemisRegistry *registry, ArtemisRegistryAction action,
-		 ArtemisRegistrySource source)
-{
-	g_autoptr (GPtrArray) instances = NULL;
-	g_autoptr (GPtrArray) failed = NULL;
-	g_autoptr (GError) error = NULL;
-
-	if (!artemis_codec_decode_instances_request (request->body, request->body_len, &instances, &error)) {
-		artemis_api_reply_bad_body (request, error);
-		return;
-	}
-	failed = artemis_registry_handle (registry, action, source, instances, &error);
-	reply_registry (request, failed, error);
-}
-
 static void
 on_register (ArtemisRequest *request, gpointer user_data)
 {
-	handle_registry (request, user_data, ARTEMIS_REGISTRY_REGISTER, ARTEMIS_REGISTRY_FROM_CLIENT);
+	artemis_api_handle_registry (request, user_data, ARTEMIS_REGISTRY_REGISTER, ARTEMIS_REGISTRY_FROM_CLIENT);
 }
 
 static void
 on_heartbeat (ArtemisRequest *request, gpointer user_data)
 {
-	handle_registry (request, user_data, ARTEMIS_REGISTRY_HEARTBEAT, ARTEMIS_REGISTRY_FROM_CLIENT);
+	artemis_api_handle_registry (request, user_data, ARTEMIS_REGISTRY_HEARTBEAT, ARTEMIS_REGISTRY_FROM_CLIENT);
 }
 
 static void
 on_unregister (ArtemisRequest *request, gpointer user_data)
 {
-	handle_registry (request, user_data, ARTEMIS_REGISTRY_UNREGISTER, ARTEMIS_REGISTRY_FROM_CLIENT);
+	artemis_api_handle_registry (request, user_data, ARTEMIS_REGISTRY_UNREGISTER, ARTEMIS_REGISTRY_FROM_CLIENT);
 }
 
 void
