@@ -608,6 +608,13 @@ artemis_registry_list_services (ArtemisRegistry *self)
 	return ids;
 }
 
+static gint
+compare_instance_keys (gconstpointer a, gconstpointer b)
+{
+	return g_strcmp0 (artemis_instance_get_key (*(ArtemisInstance *const *) a),
+			  artemis_instance_get_key (*(ArtemisInstance *const *) b));
+}
+
 GPtrArray *
 artemis_registry_dup_contents (ArtemisRegistry *self)
 {
@@ -622,6 +629,8 @@ artemis_registry_dup_contents (ArtemisRegistry *self)
 
 		if (instances == NULL || instances->len == 0)
 			continue;
+		/* A stable answer, whatever the hash order. */
+		g_ptr_array_sort (instances, compare_instance_keys);
 		service = artemis_service_new (stored_id);
 		service->instances = g_steal_pointer (&instances);
 		g_ptr_array_add (services, service);

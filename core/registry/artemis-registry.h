@@ -110,7 +110,7 @@ GPtrArray *artemis_registry_get_instances (ArtemisRegistry *registry, const char
 GPtrArray *artemis_registry_list_services (ArtemisRegistry *registry);
 /*
  * The registry as stored, for a peer's bootstrap (spec §3.3): every
- * service with a lease, by id, its instances as registered (expired leases
+ * service with a lease, by id, its instances by id as registered (expired leases
  * not yet swept included), other lists NULL. A new array of ArtemisService.
  */
 GPtrArray *artemis_registry_dup_contents (ArtemisRegistry *registry);
