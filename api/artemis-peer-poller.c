@@ -12,6 +12,7 @@ struct _ArtemisPeerPoller {
 	SoupSession *session;
 	gint64 interval_ms;
 	gint64 timeout_ms;
+	guint attempts;
 	guint timer;
 	gboolean stopped;
 	/* Base URL → its Poll in flight. */
@@ -26,7 +27,8 @@ typedef struct {
 	char *url;
 	SoupMessage *msg;
 	GCancellable *cancellable;
-	guint timeout;
+	guint timeout; /* of the request in flight, or until the next attempt */
+	guint attempts_left;
 } Poll;
 
 static void
@@ -36,8 +38,8 @@ poll_free (Poll *poll)
 	g_hash_table_remove (poll->poller->polling, poll->url);
 	g_object_unref (poll->poller);
 	g_free (poll->url);
-	g_object_unref (poll->msg);
-	g_object_unref (poll->cancellable);
+	g_clear_object (&poll->msg);
+	g_clear_object (&poll->cancellable);
 	g_free (poll);
 }
 
@@ -55,6 +57,7 @@ artemis_peer_poller_stop (ArtemisPeerPoller *self)
 	g_hash_table_iter_init (&iter, self->polling);
 	while (g_hash_table_iter_next (&iter, NULL, &value))
 		g_cancellable_cancel (((Poll *) value)->cancellable);
+	/* Polls waiting for their next attempt end when it comes. */
 }
 
 static void
@@ -93,13 +96,14 @@ artemis_peer_poller_init (ArtemisPeerPoller *self)
 }
 
 ArtemisPeerPoller *
-artemis_peer_poller_new (ArtemisCluster *cluster, gint64 interval_ms, gint64 timeout_ms)
+artemis_peer_poller_new (ArtemisCluster *cluster, gint64 interval_ms, gint64 timeout_ms, guint attempts)
 {
 	ArtemisPeerPoller *self = g_object_new (ARTEMIS_TYPE_PEER_POLLER, NULL);
 
 	self->cluster = g_object_ref (cluster);
 	self->interval_ms = interval_ms;
 	self->timeout_ms = timeout_ms;
+	self->attempts = MAX (attempts, 1);
 	/* The whole-second timeout only backs up our own, finer one. */
 	self->session = soup_session_new_with_options ("timeout", (guint) (timeout_ms / 1000 + 1), "max-conns-per-host",
 						       2, "user-agent", "artemisd/" PACKAGE_VERSION, NULL);
@@ -133,6 +137,34 @@ read_answer (Poll *poll, GBytes *body, ArtemisNodeStatus *status, GError **error
 	return artemis_cluster_codec_decode_node_status (data, len, status, error);
 }
 
+static void poll_send (Poll *poll);
+
+static gboolean
+on_next_attempt (gpointer user_data)
+{
+	Poll *poll = user_data;
+
+	poll->timeout = 0;
+	if (poll->poller->stopped)
+		poll_free (poll);
+	else
+		poll_send (poll);
+	return G_SOURCE_REMOVE;
+}
+
+/*
+ * Java tries a poll up to fail-retry-times, 10 ms apart, but not after a
+ * refused connection: a node that is not running is unknown at once.
+ */
+static gboolean
+try_again (Poll *poll, const GError *error)
+{
+	if (poll->attempts_left == 0 || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+		return FALSE;
+	poll->timeout = g_timeout_add (10, on_next_attempt, poll);
+	return TRUE;
+}
+
 static void
 on_polled (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -141,22 +173,45 @@ on_polled (GObject *source, GAsyncResult *result, gpointer user_data)
 	g_autoptr (GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
 	ArtemisNodeStatus status = ARTEMIS_NODE_STATUS_UNKNOWN;
 
+	g_clear_handle_id (&poll->timeout, g_source_remove);
 	/* Stopped: the cluster is going away with the node. */
 	if (poll->poller->stopped)
 		return;
 	if (!read_answer (poll, body, &status, &error)) {
 		g_debug ("Node %s did not give its status: %s", poll->url,
 			 error != NULL ? error->message : "no answer");
+		if (try_again (poll, error)) {
+			g_steal_pointer (&poll);
+			return;
+		}
 		status = ARTEMIS_NODE_STATUS_UNKNOWN;
 	}
 	artemis_cluster_set_peer_status (poll->poller->cluster, poll->url, &status);
 }
 
+/* One attempt. */
+static void
+poll_send (Poll *poll)
+{
+	g_autofree char *uri = artemis_cluster_join_url (poll->url, "api/status/node.json");
+	g_autoptr (GBytes) body = g_bytes_new_static ("{}", 2);
+	ArtemisPeerPoller *self = poll->poller;
+
+	poll->attempts_left--;
+	g_clear_object (&poll->msg);
+	g_clear_object (&poll->cancellable);
+	poll->msg = soup_message_new ("POST", uri);
+	poll->cancellable = g_cancellable_new ();
+	soup_message_set_request_body_from_bytes (poll->msg, "application/json", body);
+	soup_message_headers_replace (soup_message_get_request_headers (poll->msg), "Accept", "application/json");
+	poll->timeout = g_timeout_add (self->timeout_ms, on_poll_timeout, poll);
+	soup_session_send_and_read_async (self->session, poll->msg, G_PRIORITY_DEFAULT, poll->cancellable, on_polled,
+					  poll);
+}
+
 static void
 poll_peer (ArtemisPeerPoller *self, const char *url)
 {
-	g_autofree char *uri = artemis_cluster_join_url (url, "api/status/node.json");
-	g_autoptr (GBytes) body = g_bytes_new_static ("{}", 2);
 	Poll *poll;
 
 	if (g_hash_table_contains (self->polling, url))
@@ -164,14 +219,9 @@ poll_peer (ArtemisPeerPoller *self, const char *url)
 	poll = g_new0 (Poll, 1);
 	poll->poller = g_object_ref (self);
 	poll->url = g_strdup (url);
-	poll->msg = soup_message_new ("POST", uri);
-	poll->cancellable = g_cancellable_new ();
+	poll->attempts_left = self->attempts;
 	g_hash_table_insert (self->polling, g_strdup (url), poll);
-	soup_message_set_request_body_from_bytes (poll->msg, "application/json", body);
-	soup_message_headers_replace (soup_message_get_request_headers (poll->msg), "Accept", "application/json");
-	poll->timeout = g_timeout_add (self->timeout_ms, on_poll_timeout, poll);
-	soup_session_send_and_read_async (self->session, poll->msg, G_PRIORITY_DEFAULT, poll->cancellable, on_polled,
-					  poll);
+	poll_send (poll);
 }
 
 static gboolean

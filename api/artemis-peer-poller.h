@@ -11,13 +11,15 @@ G_DECLARE_FINAL_TYPE (ArtemisPeerPoller, artemis_peer_poller, ARTEMIS, PEER_POLL
 /*
  * Polls every other node of @cluster for its status (spec §10.4): `POST
  * <node>/api/status/node.json` at once and then every @interval_ms, each
- * request given @timeout_ms to answer, and reports each outcome to the
- * cluster — a node that does not answer in time, answers an error or
- * something that is not a node status counts as `unknown`. Asynchronous
+ * request given @timeout_ms to answer and tried up to @attempts times (a
+ * refused connection only once), and reports each outcome to the cluster —
+ * a node that does not answer in time, answers an error or something that
+ * is not a node status counts as `unknown`. Asynchronous
  * (libsoup), on the main loop; a poll still running when the next is due is
  * not started again.
  */
-ArtemisPeerPoller *artemis_peer_poller_new (ArtemisCluster *cluster, gint64 interval_ms, gint64 timeout_ms);
+ArtemisPeerPoller *artemis_peer_poller_new (ArtemisCluster *cluster, gint64 interval_ms, gint64 timeout_ms,
+					    guint attempts);
 void artemis_peer_poller_start (ArtemisPeerPoller *poller);
 /* Cancels the polls in flight and stops polling. */
 void artemis_peer_poller_stop (ArtemisPeerPoller *poller);

@@ -281,6 +281,8 @@ test_replicates_client_writes (PeerFixture *fixture, gconstpointer data)
 {
 	guint port = fixture->server.port;
 	g_autoptr (ArtemisTestResponse) unknown = NULL;
+	g_autoptr (ArtemisTestResponse) registered = NULL;
+	g_autoptr (ArtemisTestResponse) unregistered = NULL;
 	ArtemisTestWs *ws;
 	g_autofree char *heartbeat = artemis_test_json (INSTANCES (INSTANCE ("a", "z1")));
 	g_autofree char *reply = NULL;
@@ -288,8 +290,9 @@ test_replicates_client_writes (PeerFixture *fixture, gconstpointer data)
 	/* What clients did and what succeeded only: b of another zone is refused (spec §11.1). */
 	unknown = artemis_test_post (port, "/api/registry/heartbeat.json", INSTANCES (INSTANCE ("x", "z1")));
 	g_assert_nonnull (strstr (unknown->text, "data-not-found"));
-	artemis_test_post (port, "/api/registry/register.json",
-			   INSTANCES (INSTANCE ("a", "z1") "," INSTANCE ("b", "z2")));
+	registered = artemis_test_post (port, "/api/registry/register.json",
+					INSTANCES (INSTANCE ("a", "z1") "," INSTANCE ("b", "z2")));
+	g_assert_nonnull (strstr (registered->text, "\"partial_fail\""));
 	wait_received (fixture, 1);
 
 	/* Over WebSocket too. */
@@ -305,7 +308,8 @@ test_replicates_client_writes (PeerFixture *fixture, gconstpointer data)
 				  SOUP_STATUS_OK, REGISTRY_OK);
 	artemis_test_assert_post (port, "/api/replication/registry/heartbeat.json", INSTANCES (INSTANCE ("p", "z1")),
 				  SOUP_STATUS_OK, REGISTRY_OK);
-	artemis_test_post (port, "/api/registry/unregister.json", INSTANCES (INSTANCE ("a", "z1")));
+	unregistered = artemis_test_post (port, "/api/registry/unregister.json", INSTANCES (INSTANCE ("a", "z1")));
+	g_assert_nonnull (strstr (unregistered->text, "\"success\""));
 	wait_received (fixture, 3);
 	assert_received (fixture, "register a|heartbeat a|unregister a");
 }

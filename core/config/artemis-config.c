@@ -103,7 +103,11 @@ static const ConfigKey config_keys[] = {
 		 "How often every other node is asked for its status (/api/status/node.json), in ms."),
 	INT_KEY ("cluster", "status-timeout", status_timeout_ms, 500, 50, 10000,
 		 "artemis.service.registry.status.client.socket-timeout",
-		 "Time a node has to answer a status poll before it counts as unknown, in ms."),
+		 "Time a node has to answer one attempt of a status poll, in ms."),
+	INT_KEY ("cluster", "status-attempts", status_attempts, 3, 1, 10,
+		 "artemis.service.cluster.nodes.status-update.fail-retry-times",
+		 "Attempts of a status poll, 10 ms apart, before the node counts as unknown (a refused "
+		 "connection counts at once)."),
 	INT_KEY ("cluster", "init-interval", init_interval_ms, 1000, 50, 600000,
 		 "artemis.service.cluster.node.init.sync-interval",
 		 "While starting (force-up=false): how often the node tries to copy a peer's registry, in ms."),

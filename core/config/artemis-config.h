@@ -46,6 +46,7 @@ typedef struct {
 	gboolean allow_discovery_from_other_zone;
 	gint64 status_interval_ms;
 	gint64 status_timeout_ms;
+	gint64 status_attempts;
 	gint64 init_interval_ms;
 	gint64 start_timeout_ms;
 	/* [lease], [legacy-lease] */

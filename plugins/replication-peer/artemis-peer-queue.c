@@ -110,7 +110,8 @@ artemis_peer_queue_push (ArtemisPeerQueue *queue, ArtemisReplicationAction actio
 	if (queue->entries.length >= queue->max_length)
 		drop_oldest (queue);
 	g_queue_push_tail (&queue->entries, entry_new (action, instance, g_strdup (key), now_us));
-	g_hash_table_insert (queue->latest, ((Entry *) queue->entries.tail->data)->key, queue->entries.tail);
+	/* Replace, not insert: the table's key must be the latest entry's own string. */
+	g_hash_table_replace (queue->latest, ((Entry *) queue->entries.tail->data)->key, queue->entries.tail);
 }
 
 static void
@@ -164,7 +165,7 @@ artemis_peer_queue_requeue (ArtemisPeerQueue *queue, ArtemisReplicationAction ac
 			continue;
 		}
 		g_queue_push_head (&queue->entries, entry_new (action, instance, g_steal_pointer (&key), queued_us));
-		g_hash_table_insert (queue->latest, ((Entry *) queue->entries.head->data)->key, queue->entries.head);
+		g_hash_table_replace (queue->latest, ((Entry *) queue->entries.head->data)->key, queue->entries.head);
 	}
 }
 
