@@ -281,7 +281,8 @@ start_cluster (ArtemisDaemon *self, GError **error)
 			return FALSE;
 		artemis_registry_set_replicator (self->registry, replicator);
 		self->peer_poller = artemis_peer_poller_new (self->cluster, config->status_interval_ms,
-							     config->status_timeout_ms, config->status_attempts);
+							     config->init_interval_ms, config->status_timeout_ms,
+							     config->status_attempts);
 		artemis_peer_poller_start (self->peer_poller);
 	}
 	self->startup = artemis_node_startup_new (self->cluster, self->registry, replicator, config->init_interval_ms,

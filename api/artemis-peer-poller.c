@@ -11,12 +11,15 @@ struct _ArtemisPeerPoller {
 	ArtemisCluster *cluster;
 	SoupSession *session;
 	gint64 interval_ms;
+	gint64 fast_interval_ms;
 	gint64 timeout_ms;
 	guint attempts;
 	guint timer;
 	gboolean stopped;
 	/* Base URL → its Poll in flight. */
 	GHashTable *polling;
+	/* Base URL → when to poll it next (monotonic µs); absent: now. */
+	GHashTable *next_poll;
 };
 
 G_DEFINE_FINAL_TYPE (ArtemisPeerPoller, artemis_peer_poller, G_TYPE_OBJECT)
@@ -77,6 +80,7 @@ artemis_peer_poller_finalize (GObject *object)
 	ArtemisPeerPoller *self = ARTEMIS_PEER_POLLER (object);
 
 	g_hash_table_unref (self->polling);
+	g_hash_table_unref (self->next_poll);
 	G_OBJECT_CLASS (artemis_peer_poller_parent_class)->finalize (object);
 }
 
@@ -93,15 +97,18 @@ static void
 artemis_peer_poller_init (ArtemisPeerPoller *self)
 {
 	self->polling = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	self->next_poll = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 ArtemisPeerPoller *
-artemis_peer_poller_new (ArtemisCluster *cluster, gint64 interval_ms, gint64 timeout_ms, guint attempts)
+artemis_peer_poller_new (ArtemisCluster *cluster, gint64 interval_ms, gint64 fast_interval_ms, gint64 timeout_ms,
+			 guint attempts)
 {
 	ArtemisPeerPoller *self = g_object_new (ARTEMIS_TYPE_PEER_POLLER, NULL);
 
 	self->cluster = g_object_ref (cluster);
 	self->interval_ms = interval_ms;
+	self->fast_interval_ms = MIN (fast_interval_ms, interval_ms);
 	self->timeout_ms = timeout_ms;
 	self->attempts = MAX (attempts, 1);
 	/* The whole-second timeout only backs up our own, finer one. */
@@ -138,6 +145,17 @@ read_answer (Poll *poll, GBytes *body, ArtemisNodeStatus *status, GError **error
 }
 
 static void poll_send (Poll *poll);
+
+/* An up node is asked every interval; one that is not is asked sooner, to notice when it comes up. */
+static void
+schedule_next (ArtemisPeerPoller *self, const char *url, const ArtemisNodeStatus *status)
+{
+	gint64 interval_ms = status->state == ARTEMIS_NODE_UP ? self->interval_ms : self->fast_interval_ms;
+	gint64 *due = g_new (gint64, 1);
+
+	*due = g_get_monotonic_time () + interval_ms * G_TIME_SPAN_MILLISECOND;
+	g_hash_table_replace (self->next_poll, g_strdup (url), due);
+}
 
 static gboolean
 on_next_attempt (gpointer user_data)
@@ -187,6 +205,7 @@ on_polled (GObject *source, GAsyncResult *result, gpointer user_data)
 		status = ARTEMIS_NODE_STATUS_UNKNOWN;
 	}
 	artemis_cluster_set_peer_status (poll->poller->cluster, poll->url, &status);
+	schedule_next (poll->poller, poll->url, &status);
 }
 
 /* One attempt. */
@@ -230,8 +249,14 @@ on_poll_round (gpointer user_data)
 	ArtemisPeerPoller *self = user_data;
 	g_auto (GStrv) peers = artemis_cluster_dup_peer_urls (self->cluster);
 
-	for (guint i = 0; peers[i] != NULL; i++)
-		poll_peer (self, peers[i]);
+	gint64 now = g_get_monotonic_time ();
+
+	for (guint i = 0; peers[i] != NULL; i++) {
+		gint64 *due = g_hash_table_lookup (self->next_poll, peers[i]);
+
+		if (due == NULL || *due <= now)
+			poll_peer (self, peers[i]);
+	}
 	return G_SOURCE_CONTINUE;
 }
 
@@ -243,5 +268,5 @@ artemis_peer_poller_start (ArtemisPeerPoller *self)
 	if (!artemis_cluster_has_peers (self->cluster))
 		return;
 	on_poll_round (self);
-	self->timer = g_timeout_add (self->interval_ms, on_poll_round, self);
+	self->timer = g_timeout_add (self->fast_interval_ms, on_poll_round, self);
 }

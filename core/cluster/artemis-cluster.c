@@ -355,10 +355,15 @@ dup_peer_urls_where (ArtemisCluster *self, PeerPredicate predicate)
 	return g_strv_builder_end (urls);
 }
 
+/*
+ * Java sends only to nodes that serve registry. A starting node takes
+ * replication too (the status check is skipped there, §3.3): sending to it
+ * spares it the writes made while it copies its peers.
+ */
 static gboolean
 can_take_writes (const ArtemisClusterNode *node)
 {
-	return artemis_node_status_can_serve_registry (&node->status);
+	return artemis_node_status_can_serve_registry (&node->status) || node->status.state == ARTEMIS_NODE_STARTING;
 }
 
 static gboolean

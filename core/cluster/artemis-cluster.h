@@ -91,7 +91,10 @@ GPtrArray *artemis_cluster_select_nodes (ArtemisCluster *cluster, ArtemisCluster
 
 /* The other nodes, this zone's first (spec §10.2 otherNodes): whom to poll. */
 GStrv artemis_cluster_dup_peer_urls (ArtemisCluster *cluster);
-/* The other nodes whose last status can serve registry: where writes replicate (spec §11.2). */
+/*
+ * The other nodes whose last status can serve registry, or is `starting`:
+ * where writes replicate (spec §11.2, and docs/compatibility.md).
+ */
 GStrv artemis_cluster_dup_targets (ArtemisCluster *cluster);
 /* The other nodes whose last status is `up`, this zone's first: where to copy the registry from (spec §11.6). */
 GStrv artemis_cluster_dup_bootstrap_peers (ArtemisCluster *cluster);

@@ -22,8 +22,9 @@ G_DEFINE_FINAL_TYPE (ArtemisNodeStartup, artemis_node_startup, G_TYPE_OBJECT)
 ArtemisStartupStep
 artemis_node_startup_next_step (gboolean has_peers, gboolean has_up_peer, gboolean all_polled, gboolean timed_out)
 {
+	/* A lone node keeps Java's rule: force-up or nothing (spec §14.2 #11). */
 	if (!has_peers)
-		return ARTEMIS_STARTUP_GO_UP;
+		return ARTEMIS_STARTUP_WAIT;
 	if (has_up_peer)
 		return ARTEMIS_STARTUP_BOOTSTRAP;
 	if (all_polled || timed_out)
@@ -82,7 +83,11 @@ go_up (ArtemisNodeStartup *self, const char *why)
 	g_clear_handle_id (&self->timer, g_source_remove);
 }
 
-/* Registered as coming from a peer: not replicated again (spec §11.6 step 3). */
+/*
+ * As coming from a peer, so not replicated again (spec §11.6 step 3), and
+ * as a peer's heartbeat: an instance peers already replicated here while
+ * the copy was on its way is newer than the copy, and is only renewed.
+ */
 static void
 register_copied (ArtemisNodeStartup *self, GPtrArray *instances)
 {
@@ -91,7 +96,7 @@ register_copied (ArtemisNodeStartup *self, GPtrArray *instances)
 
 	if (instances->len == 0)
 		return;
-	failed = artemis_registry_handle (self->registry, ARTEMIS_REGISTRY_REGISTER, ARTEMIS_REGISTRY_FROM_PEER,
+	failed = artemis_registry_handle (self->registry, ARTEMIS_REGISTRY_HEARTBEAT, ARTEMIS_REGISTRY_FROM_PEER,
 					  instances, &error);
 	if (failed == NULL)
 		g_message ("Bootstrap: registering the copied instances failed: %s", error->message);
@@ -136,9 +141,8 @@ on_tick (gpointer user_data)
 		return G_SOURCE_CONTINUE;
 	up_peers = artemis_cluster_dup_bootstrap_peers (self->cluster);
 	timed_out = g_get_monotonic_time () - self->started_us >= self->timeout_ms * G_TIME_SPAN_MILLISECOND;
-	switch (artemis_node_startup_next_step (artemis_cluster_has_peers (self->cluster) && self->replicator != NULL,
-						up_peers[0] != NULL, artemis_cluster_all_peers_polled (self->cluster),
-						timed_out)) {
+	switch (artemis_node_startup_next_step (artemis_cluster_has_peers (self->cluster), up_peers[0] != NULL,
+						artemis_cluster_all_peers_polled (self->cluster), timed_out)) {
 	case ARTEMIS_STARTUP_WAIT:
 		break;
 	case ARTEMIS_STARTUP_BOOTSTRAP:
@@ -160,7 +164,8 @@ void
 artemis_node_startup_start (ArtemisNodeStartup *self)
 {
 	g_return_if_fail (ARTEMIS_IS_NODE_STARTUP (self));
-	if (artemis_node_get_state (artemis_cluster_get_local_node (self->cluster)) != ARTEMIS_NODE_STARTING)
+	if (artemis_node_get_state (artemis_cluster_get_local_node (self->cluster)) != ARTEMIS_NODE_STARTING ||
+	    !artemis_cluster_has_peers (self->cluster))
 		return;
 	self->started_us = g_get_monotonic_time ();
 	self->timer = g_timeout_add (self->interval_ms, on_tick, self);

@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 
 /* What a starting node does next. */
 typedef enum {
-	ARTEMIS_STARTUP_WAIT,      /* peers not all polled yet */
+	ARTEMIS_STARTUP_WAIT,      /* peers not all polled yet, or no peers at all */
 	ARTEMIS_STARTUP_BOOTSTRAP, /* copy the registry of an up peer, then go up */
 	ARTEMIS_STARTUP_GO_UP,     /* nothing to copy from: go up empty */
 } ArtemisStartupStep;
@@ -19,8 +19,9 @@ typedef enum {
 /*
  * The rule of a starting node (spec §10.3, with the deviation of
  * docs/compatibility.md): bootstrap from an up peer when there is one; go
- * up empty when there are no peers, when every peer has been polled and
- * none is up (a cluster starting all at once), or when @timed_out.
+ * up empty when every peer has been polled and none is up (a cluster
+ * starting all at once), or when @timed_out. A node without peers waits:
+ * only force-up makes it up, as in Java (§14.2 #11).
  */
 ArtemisStartupStep artemis_node_startup_next_step (gboolean has_peers, gboolean has_up_peer, gboolean all_polled,
 						   gboolean timed_out);
@@ -31,8 +32,8 @@ G_DECLARE_FINAL_TYPE (ArtemisNodeStartup, artemis_node_startup, ARTEMIS, NODE_ST
 /*
  * The initialisation loop of a node that starts `starting` (force-up=false):
  * every @interval_ms it takes the next step; a bootstrap registers what
- * @replicator (may be NULL: nothing to copy) fetched as coming from a peer,
- * so it is not replicated again. Once up, it stops.
+ * @replicator fetched as coming from a peer, so it is not replicated
+ * again. Once up, it stops. Without peers it never starts.
  */
 ArtemisNodeStartup *artemis_node_startup_new (ArtemisCluster *cluster, ArtemisRegistry *registry,
 					      ArtemisReplicator *replicator, gint64 interval_ms,

@@ -110,7 +110,8 @@ static const ConfigKey config_keys[] = {
 		 "connection counts at once)."),
 	INT_KEY ("cluster", "init-interval", init_interval_ms, 1000, 50, 600000,
 		 "artemis.service.cluster.node.init.sync-interval",
-		 "While starting (force-up=false): how often the node tries to copy a peer's registry, in ms."),
+		 "While starting (force-up=false): how often the node tries to copy a peer's registry; also how "
+		 "often a node that is not up is polled, in ms."),
 	INT_KEY ("cluster", "start-timeout", start_timeout_ms, 30000, 0, 3600000, NULL,
 		 "While starting (force-up=false): the longest wait for a peer to copy from before the node "
 		 "goes up anyway, in ms."),

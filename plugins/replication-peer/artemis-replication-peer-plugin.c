@@ -556,7 +556,7 @@ artemis_replication_peer_plugin_init (ArtemisReplicationPeerPlugin *self)
 	self->settings = (Settings){
 		.max_queue = 10000,
 		.batch_size = 250,
-		.batch_delay_ms = 100,
+		.batch_delay_ms = 10,
 		.request_timeout_ms = 500,
 		.bootstrap_timeout_ms = 2000,
 		.retry_min_ms = 100,
