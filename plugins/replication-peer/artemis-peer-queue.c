@@ -4,13 +4,13 @@
 typedef struct {
 	ArtemisReplicationAction action;
 	ArtemisInstance *instance;
-	char *key;
 	gint64 queued_us;
 } Entry;
 
 struct _ArtemisPeerQueue {
 	GQueue entries;    /* Entry, oldest first */
-	GHashTable *latest; /* instance key → the GList link of its latest pending entry */
+	/* ArtemisInstance (by InstanceKey, the latest entry's own) → the GList link of that entry */
+	GHashTable *latest;
 	guint max_length;
 	guint64 n_dropped;
 	guint64 n_expired;
@@ -20,20 +20,42 @@ static void
 entry_free (Entry *entry)
 {
 	artemis_instance_unref (entry->instance);
-	g_free (entry->key);
 	g_free (entry);
 }
 
-/* InstanceKey (spec §1.6): region, service and instance id, ignoring case. */
-static char *
-instance_key (ArtemisInstance *instance)
+/* Ids equal ignoring case, as artemis_id_to_key() lowers them; no allocation for ASCII ids. */
+static gboolean
+same_id (const char *a, const char *b)
 {
-	g_autofree char *region = artemis_id_to_key (artemis_instance_get (instance, ARTEMIS_INSTANCE_REGION_ID));
-	g_autofree char *service = artemis_id_to_key (artemis_instance_get (instance, ARTEMIS_INSTANCE_SERVICE_ID));
+	g_autofree char *key_a = NULL;
+	g_autofree char *key_b = NULL;
 
-	/* NUL cannot occur in ids, so the key is unambiguous even when ids hold dots. */
-	return g_strdup_printf ("%s%c%s%c%s", region != NULL ? region : "", 1, service != NULL ? service : "", 1,
-				artemis_instance_get_key (instance));
+	if (a == NULL || b == NULL)
+		return a == b;
+	if (g_ascii_strcasecmp (a, b) == 0)
+		return TRUE;
+	if (g_str_is_ascii (a) && g_str_is_ascii (b))
+		return FALSE;
+	key_a = artemis_id_to_key (a);
+	key_b = artemis_id_to_key (b);
+	return g_str_equal (key_a, key_b);
+}
+
+/* InstanceKey (spec §1.6): region, service and instance id, ignoring case; hashed on the instance id. */
+static guint
+instance_key_hash (gconstpointer instance)
+{
+	return g_str_hash (artemis_instance_get_key (instance));
+}
+
+static gboolean
+instance_key_equal (gconstpointer a, gconstpointer b)
+{
+	return g_str_equal (artemis_instance_get_key (a), artemis_instance_get_key (b)) &&
+	       same_id (artemis_instance_get (a, ARTEMIS_INSTANCE_SERVICE_ID),
+			artemis_instance_get (b, ARTEMIS_INSTANCE_SERVICE_ID)) &&
+	       same_id (artemis_instance_get (a, ARTEMIS_INSTANCE_REGION_ID),
+			artemis_instance_get (b, ARTEMIS_INSTANCE_REGION_ID));
 }
 
 ArtemisPeerQueue *
@@ -42,7 +64,7 @@ artemis_peer_queue_new (guint max_length)
 	ArtemisPeerQueue *queue = g_new0 (ArtemisPeerQueue, 1);
 
 	g_queue_init (&queue->entries);
-	queue->latest = g_hash_table_new (g_str_hash, g_str_equal);
+	queue->latest = g_hash_table_new (instance_key_hash, instance_key_equal);
 	queue->max_length = MAX (max_length, 1);
 	return queue;
 }
@@ -63,8 +85,8 @@ remove_link (ArtemisPeerQueue *queue, GList *link)
 {
 	Entry *entry = link->data;
 
-	if (g_hash_table_lookup (queue->latest, entry->key) == link)
-		g_hash_table_remove (queue->latest, entry->key);
+	if (g_hash_table_lookup (queue->latest, entry->instance) == link)
+		g_hash_table_remove (queue->latest, entry->instance);
 	g_queue_delete_link (&queue->entries, link);
 	entry_free (entry);
 }
@@ -77,31 +99,37 @@ drop_oldest (ArtemisPeerQueue *queue)
 }
 
 static Entry *
-entry_new (ArtemisReplicationAction action, ArtemisInstance *instance, char *key, gint64 queued_us)
+entry_new (ArtemisReplicationAction action, ArtemisInstance *instance, gint64 queued_us)
 {
 	Entry *entry = g_new0 (Entry, 1);
 
 	entry->action = action;
 	entry->instance = artemis_instance_ref (instance);
-	entry->key = key;
 	entry->queued_us = queued_us;
 	return entry;
+}
+
+/* Makes @link its instance's latest entry; the table's key is the entry's own instance. */
+static void
+index_latest (ArtemisPeerQueue *queue, GList *link)
+{
+	g_hash_table_replace (queue->latest, ((Entry *) link->data)->instance, link);
 }
 
 void
 artemis_peer_queue_push (ArtemisPeerQueue *queue, ArtemisReplicationAction action, ArtemisInstance *instance,
 			 gint64 now_us)
 {
-	g_autofree char *key = instance_key (instance);
-	GList *latest = g_hash_table_lookup (queue->latest, key);
+	GList *latest = g_hash_table_lookup (queue->latest, instance);
 
 	if (latest != NULL) {
 		Entry *pending = latest->data;
+		ArtemisInstance *replaced = pending->instance;
 
 		if (pending->action == action) {
-			artemis_instance_ref (instance);
-			artemis_instance_unref (pending->instance);
-			pending->instance = instance;
+			pending->instance = artemis_instance_ref (instance);
+			index_latest (queue, latest);
+			artemis_instance_unref (replaced);
 			return;
 		}
 		if (pending->action == ARTEMIS_REPLICATION_REGISTER && action == ARTEMIS_REPLICATION_HEARTBEAT)
@@ -109,9 +137,8 @@ artemis_peer_queue_push (ArtemisPeerQueue *queue, ArtemisReplicationAction actio
 	}
 	if (queue->entries.length >= queue->max_length)
 		drop_oldest (queue);
-	g_queue_push_tail (&queue->entries, entry_new (action, instance, g_strdup (key), now_us));
-	/* Replace, not insert: the table's key must be the latest entry's own string. */
-	g_hash_table_replace (queue->latest, ((Entry *) queue->entries.tail->data)->key, queue->entries.tail);
+	g_queue_push_tail (&queue->entries, entry_new (action, instance, now_us));
+	index_latest (queue, queue->entries.tail);
 }
 
 static void
@@ -156,16 +183,15 @@ artemis_peer_queue_requeue (ArtemisPeerQueue *queue, ArtemisReplicationAction ac
 	/* Backwards, each to the head: they end up in their original order. */
 	for (guint i = instances->len; i > 0; i--) {
 		ArtemisInstance *instance = g_ptr_array_index (instances, i - 1);
-		g_autofree char *key = instance_key (instance);
 
-		if (g_hash_table_contains (queue->latest, key))
+		if (g_hash_table_contains (queue->latest, instance))
 			continue;
 		if (queue->entries.length >= queue->max_length) {
 			queue->n_dropped++;
 			continue;
 		}
-		g_queue_push_head (&queue->entries, entry_new (action, instance, g_steal_pointer (&key), queued_us));
-		g_hash_table_replace (queue->latest, ((Entry *) queue->entries.head->data)->key, queue->entries.head);
+		g_queue_push_head (&queue->entries, entry_new (action, instance, queued_us));
+		index_latest (queue, queue->entries.head);
 	}
 }
 
