@@ -136,7 +136,7 @@ node_config (const guint *peer_ports, gboolean force_up)
 		g_string_append_printf (nodes, "%s%s", i > 0 ? "," : "", url);
 	}
 	return g_strdup_printf ("[cluster]\nnodes=%s\nforce-up=%s\nstatus-interval=%u\ninit-interval=100\n"
-				"[plugin replication-peer]\nbatch-delay=10\n",
+				"[plugin replication-peer]\nbatch-delay=10\nheartbeat-delay=200\n",
 				nodes->str, force_up ? "true" : "false", STATUS_INTERVAL_MS);
 }
 

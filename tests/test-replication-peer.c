@@ -76,13 +76,19 @@ test_queue_order_and_batches (void)
 	push (queue, ARTEMIS_REPLICATION_REGISTER, "a", "u1", 0);
 	push (queue, ARTEMIS_REPLICATION_REGISTER, "b", "u1", 0);
 	push (queue, ARTEMIS_REPLICATION_HEARTBEAT, "c", "u1", 0);
-	push (queue, ARTEMIS_REPLICATION_REGISTER, "d", "u1", 0);
+	push (queue, ARTEMIS_REPLICATION_UNREGISTER, "d", "u1", 0);
 	g_assert_cmpuint (artemis_peer_queue_get_length (queue), ==, 4);
 	/* A batch is one action, in order, cut at the size. */
 	assert_take (queue, 1, "register a@u1");
 	assert_take (queue, 10, "register b@u1");
 	assert_take (queue, 10, "heartbeat c@u1");
-	assert_take (queue, 10, "register d@u1");
+	/* Heartbeats alone wait longer; an unregister still waits. */
+	g_assert_true (artemis_peer_queue_has_writes (queue));
+	assert_take (queue, 10, "unregister d@u1");
+	g_assert_false (artemis_peer_queue_has_writes (queue));
+	push (queue, ARTEMIS_REPLICATION_HEARTBEAT, "e", "u1", 0);
+	g_assert_false (artemis_peer_queue_has_writes (queue));
+	assert_take (queue, 10, "heartbeat e@u1");
 	assert_take (queue, 10, "");
 	g_assert_cmpint (artemis_peer_queue_get_oldest_us (queue), ==, -1);
 }
@@ -279,6 +285,7 @@ fixture_setup (Fixture *fixture, gconstpointer data)
 	/* Short delays so that the main loop runs the timers at once. */
 	g_key_file_set_string (settings, "plugin replication-peer", "batch-size", "3");
 	g_key_file_set_string (settings, "plugin replication-peer", "batch-delay", "20");
+	g_key_file_set_string (settings, "plugin replication-peer", "heartbeat-delay", "40");
 	g_key_file_set_string (settings, "plugin replication-peer", "retry-min", "10");
 	g_key_file_set_string (settings, "plugin replication-peer", "retry-max", "40");
 	fixture->plugin = g_object_new (ARTEMIS_TYPE_REPLICATION_PEER_PLUGIN, "name", "replication-peer", "settings",

@@ -12,6 +12,7 @@ struct _ArtemisPeerQueue {
 	/* ArtemisInstance (by InstanceKey, the latest entry's own) → the GList link of that entry */
 	GHashTable *latest;
 	guint max_length;
+	guint n_writes; /* entries other than heartbeats */
 	guint64 n_dropped;
 	guint64 n_expired;
 };
@@ -87,6 +88,8 @@ remove_link (ArtemisPeerQueue *queue, GList *link)
 
 	if (g_hash_table_lookup (queue->latest, entry->instance) == link)
 		g_hash_table_remove (queue->latest, entry->instance);
+	if (entry->action != ARTEMIS_REPLICATION_HEARTBEAT)
+		queue->n_writes--;
 	g_queue_delete_link (&queue->entries, link);
 	entry_free (entry);
 }
@@ -116,6 +119,13 @@ index_latest (ArtemisPeerQueue *queue, GList *link)
 	g_hash_table_replace (queue->latest, ((Entry *) link->data)->instance, link);
 }
 
+static void
+count_added (ArtemisPeerQueue *queue, ArtemisReplicationAction action)
+{
+	if (action != ARTEMIS_REPLICATION_HEARTBEAT)
+		queue->n_writes++;
+}
+
 void
 artemis_peer_queue_push (ArtemisPeerQueue *queue, ArtemisReplicationAction action, ArtemisInstance *instance,
 			 gint64 now_us)
@@ -139,6 +149,7 @@ artemis_peer_queue_push (ArtemisPeerQueue *queue, ArtemisReplicationAction actio
 		drop_oldest (queue);
 	g_queue_push_tail (&queue->entries, entry_new (action, instance, now_us));
 	index_latest (queue, queue->entries.tail);
+	count_added (queue, action);
 }
 
 static void
@@ -192,6 +203,7 @@ artemis_peer_queue_requeue (ArtemisPeerQueue *queue, ArtemisReplicationAction ac
 		}
 		g_queue_push_head (&queue->entries, entry_new (action, instance, queued_us));
 		index_latest (queue, queue->entries.head);
+		count_added (queue, action);
 	}
 }
 
@@ -199,6 +211,12 @@ guint
 artemis_peer_queue_get_length (ArtemisPeerQueue *queue)
 {
 	return queue->entries.length;
+}
+
+gboolean
+artemis_peer_queue_has_writes (ArtemisPeerQueue *queue)
+{
+	return queue->n_writes > 0;
 }
 
 gint64

@@ -55,6 +55,8 @@ void artemis_peer_queue_requeue (ArtemisPeerQueue *queue, ArtemisReplicationActi
 				 gint64 queued_us);
 
 guint artemis_peer_queue_get_length (ArtemisPeerQueue *queue);
+/* Whether a register or an unregister waits (they go sooner than heartbeats). */
+gboolean artemis_peer_queue_has_writes (ArtemisPeerQueue *queue);
 /* The first submit time of the head entry, or -1 when empty. */
 gint64 artemis_peer_queue_get_oldest_us (ArtemisPeerQueue *queue);
 /* Entries dropped because the queue was full, and because they expired. */

@@ -19,6 +19,7 @@ typedef struct {
 	gint64 max_queue;
 	gint64 batch_size;
 	gint64 batch_delay_ms;
+	gint64 heartbeat_delay_ms;
 	gint64 request_timeout_ms;
 	gint64 bootstrap_timeout_ms;
 	gint64 retry_min_ms;
@@ -186,22 +187,29 @@ on_flush (gpointer user_data)
 	return G_SOURCE_REMOVE;
 }
 
-/* A batch is due when it is full or its oldest entry waited batch-delay, and not during a backoff. */
+/*
+ * A batch is due when it is full, or when its oldest entry waited
+ * batch-delay — heartbeat-delay while only heartbeats wait: a lease lasts
+ * far longer, and each instance's heartbeats fold into one meanwhile — and
+ * never during a backoff.
+ */
 static void
 schedule (ArtemisReplicationPeerPlugin *self, Peer *peer)
 {
 	const Settings *settings = &self->settings;
 	gint64 now = g_get_monotonic_time ();
 	gint64 oldest = artemis_peer_queue_get_oldest_us (peer->queue);
+	gint64 delay_ms;
 	gint64 due;
 	FlushTimer *timer;
 
 	if (peer->sending || oldest < 0)
 		return;
+	delay_ms = artemis_peer_queue_has_writes (peer->queue) ? settings->batch_delay_ms : settings->heartbeat_delay_ms;
 	if (artemis_peer_queue_get_length (peer->queue) >= (guint) settings->batch_size)
 		due = now;
 	else
-		due = oldest + settings->batch_delay_ms * G_TIME_SPAN_MILLISECOND;
+		due = oldest + delay_ms * G_TIME_SPAN_MILLISECOND;
 	due = MAX (due, peer->not_before_us);
 	if (peer->timer != 0 && peer->timer_due_us <= due)
 		return;
@@ -503,6 +511,7 @@ artemis_replication_peer_plugin_setup (ArtemisPlugin *plugin, GError **error)
 	if (!read_setting (plugin, "max-queue", 1, 10000000, &settings->max_queue, error) ||
 	    !read_setting (plugin, "batch-size", 1, 10000, &settings->batch_size, error) ||
 	    !read_setting (plugin, "batch-delay", 0, 10000, &settings->batch_delay_ms, error) ||
+	    !read_setting (plugin, "heartbeat-delay", 0, 10000, &settings->heartbeat_delay_ms, error) ||
 	    !read_setting (plugin, "request-timeout", 10, 60000, &settings->request_timeout_ms, error) ||
 	    !read_setting (plugin, "bootstrap-timeout", 10, 600000, &settings->bootstrap_timeout_ms, error) ||
 	    !read_setting (plugin, "retry-min", 1, 60000, &settings->retry_min_ms, error) ||
@@ -558,6 +567,7 @@ artemis_replication_peer_plugin_init (ArtemisReplicationPeerPlugin *self)
 		.max_queue = 10000,
 		.batch_size = 250,
 		.batch_delay_ms = 10,
+		.heartbeat_delay_ms = 1000,
 		.request_timeout_ms = 500,
 		.bootstrap_timeout_ms = 2000,
 		.retry_min_ms = 100,

@@ -154,16 +154,26 @@ def wrk_heartbeats(args, node, bodies, peers):
             "cpu_s": [b - a for a, b in zip(cpu0, cpu1)]}
 
 
-def throughput(args, node, peers, work, label):
-    bodies = os.path.join(work, "heartbeats.txt")
-    with open(bodies, "w") as f:
+def heartbeat_bodies(work):
+    path = os.path.join(work, "heartbeats.txt")
+    with open(path, "w") as f:
         for first in range(0, INSTANCES, PER_REQUEST):
             f.write(body(first, PER_REQUEST) + "\n")
-    wrk_heartbeats(args, node, bodies, peers)  # warm-up, not recorded
-    runs = [wrk_heartbeats(args, node, bodies, peers) for _ in range(args.reps)]
-    for r in runs:
-        log("%s: %.0f heartbeats/s, p99 %.1f ms, CPU s %s" % (label, r["heartbeats_per_s"], r["p99_ms"],
-                                                            ["%.2f" % c for c in r["cpu_s"]]))
+    return path
+
+
+def throughput(args, alone, nodes, work):
+    """Runs on the lone node and on A alternate, so that both meet the same neighbours on a shared machine."""
+    bodies = heartbeat_bodies(work)
+    runs = {"alone": [], "cluster": []}
+    wrk_heartbeats(args, alone, bodies, [])  # warm-ups, not recorded
+    wrk_heartbeats(args, nodes[0], bodies, nodes[1:])
+    for _ in range(args.reps):
+        for label, node, peers in (("alone", alone, []), ("cluster", nodes[0], nodes[1:])):
+            r = wrk_heartbeats(args, node, bodies, peers)
+            runs[label].append(r)
+            log("%s: %.0f heartbeats/s, p99 %.1f ms, CPU s %s" % (label, r["heartbeats_per_s"], r["p99_ms"],
+                                                                ["%.2f" % c for c in r["cpu_s"]]))
     return runs
 
 
@@ -219,20 +229,19 @@ def main():
     results = {"instances": INSTANCES, "per_request": PER_REQUEST, "reps": args.reps, "duration_s": args.duration,
                "connections": args.connections, "samples": args.samples, "nproc": os.cpu_count()}
     try:
-        alone = Node(binary, work, "alone", free_port(), "[plugin replication-peer]\n")
-        register_all(alone)
-        results["alone"] = throughput(args, alone, [], work, "alone")
-        results["alone_rss"] = alone.rss_bytes()
-        alone.stop()
-
+        alone = Node(binary, work, "alone", free_port(), "")
         ports = [free_port() for _ in range(3)]
         nodes_line = "default:" + ",".join("http://127.0.0.1:%d/" % p for p in ports)
         config = "[cluster]\nnodes=%s\nforce-up=false\n%s" % (nodes_line, args.extra_config.replace("\\n", "\n"))
         nodes = [Node(binary, work, name, port, config) for name, port in zip("ABC", ports)]
         wait_cluster_up(nodes)
+        register_all(alone)
         register_all(nodes[0])
-        results["cluster"] = throughput(args, nodes[0], nodes[1:], work, "cluster, on A")
+        runs = throughput(args, alone, nodes, work)
+        results.update(runs)
+        results["alone_rss"] = alone.rss_bytes()
         results["cluster_rss"] = [n.rss_bytes() for n in nodes]
+        alone.stop()
         for n in nodes[1:]:
             missing = [i for i in range(0, INSTANCES, 97) if not n.has("i-%d" % i)]
             if missing:
