@@ -247,6 +247,8 @@ find_replicator (ArtemisDaemon *self, GError **error)
 {
 	g_autoptr (GPtrArray) replicators =
 		artemis_plugin_loader_get_plugins_of_kind (self->plugins, ARTEMIS_PLUGIN_KIND_REPLICATOR);
+	GPtrArray *infos = artemis_plugin_loader_get_infos (self->plugins);
+	const char *reason = _("no such replicator plugin in the plugin directories");
 
 	for (guint i = 0; i < replicators->len; i++) {
 		ArtemisPlugin *plugin = g_ptr_array_index (replicators, i);
@@ -254,11 +256,17 @@ find_replicator (ArtemisDaemon *self, GError **error)
 		if (g_str_equal (artemis_plugin_get_name (plugin), self->config->plugins_replicator))
 			return ARTEMIS_REPLICATOR (plugin);
 	}
+	for (guint i = 0; i < infos->len; i++) {
+		const ArtemisPluginInfo *info = g_ptr_array_index (infos, i);
+
+		if (g_str_equal (info->name, self->config->plugins_replicator) && info->reason != NULL)
+			reason = info->reason;
+	}
 	g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_CONFIG,
-		     /* TRANSLATORS: [plugins] replicator=NAME */
-		     _("Replicator “%s” ([plugins] replicator) is not available, and [cluster] nodes lists other "
-		       "nodes (artemisd --list-plugins says why)"),
-		     self->config->plugins_replicator);
+		     /* TRANSLATORS: [plugins] replicator=NAME, and why it cannot be used */
+		     _("Replicator “%s” ([plugins] replicator), needed because [cluster] nodes lists other nodes, "
+		       "is not available: %s"),
+		     self->config->plugins_replicator, reason);
 	return NULL;
 }
 

@@ -9,7 +9,6 @@
  */
 
 #include <libsoup/soup.h>
-#include <string.h>
 
 #include "artemis-peer-queue.h"
 #include "artemis-replication-peer-plugin.h"
@@ -72,8 +71,8 @@ static void
 exchange_free (Exchange *exchange)
 {
 	g_clear_handle_id (&exchange->timeout, g_source_remove);
-	g_object_unref (exchange->msg);
-	g_object_unref (exchange->cancellable);
+	g_clear_object (&exchange->msg);
+	g_clear_object (&exchange->cancellable);
 	g_free (exchange);
 }
 
