@@ -240,6 +240,11 @@ on_peer_request (SoupServer *server, SoupServerMessage *msg, const char *path, G
 
 	fixture->answered++;
 	g_ptr_array_add (fixture->requests, describe_request (msg));
+	/* A peer in trouble: not even a JSON answer. */
+	if (g_str_equal (code, "http-503")) {
+		soup_server_message_set_status (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL);
+		return;
+	}
 	soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
 	soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
 }
@@ -286,6 +291,7 @@ fixture_setup (Fixture *fixture, gconstpointer data)
 	g_key_file_set_string (settings, "plugin replication-peer", "batch-size", "3");
 	g_key_file_set_string (settings, "plugin replication-peer", "batch-delay", "20");
 	g_key_file_set_string (settings, "plugin replication-peer", "heartbeat-delay", "40");
+	g_key_file_set_string (settings, "plugin replication-peer", "max-queue", data != NULL ? data : "100");
 	g_key_file_set_string (settings, "plugin replication-peer", "retry-min", "10");
 	g_key_file_set_string (settings, "plugin replication-peer", "retry-max", "40");
 	fixture->plugin = g_object_new (ARTEMIS_TYPE_REPLICATION_PEER_PLUGIN, "name", "replication-peer", "settings",
@@ -387,6 +393,27 @@ test_plugin_retries (Fixture *fixture, gconstpointer data)
 			 "/api/replication/registry/register.json c");
 }
 
+/*
+ * A peer that fails costs at most max-queue (here 3) waiting writes: the
+ * oldest are dropped, the newest retried until the peer answers.
+ */
+static void
+test_plugin_bounded (Fixture *fixture, gconstpointer data)
+{
+	g_autofree char *requests = NULL;
+
+	g_ptr_array_add (fixture->answers, "http-503");
+	g_ptr_array_add (fixture->answers, "http-503");
+	replicate (fixture, ARTEMIS_REPLICATION_REGISTER,
+		   (const char *[]){ "a", "b", "c", "d", "e", "f", "g", "h", NULL });
+	replicate (fixture, ARTEMIS_REPLICATION_REGISTER, (const char *[]){ "i", NULL });
+	wait_requests (fixture, 3);
+	requests = joined_requests (fixture);
+	g_assert_cmpstr (requests, ==,
+			 "/api/replication/registry/register.json g,h,i|/api/replication/registry/register.json g,h,i|"
+			 "/api/replication/registry/register.json g,h,i");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -402,6 +429,8 @@ main (int argc, char **argv)
 	g_test_add ("/artemis/replication-peer/plugin/batches-in-order", Fixture, NULL, fixture_setup,
 		    test_plugin_batches_in_order, fixture_teardown);
 	g_test_add ("/artemis/replication-peer/plugin/retries", Fixture, NULL, fixture_setup, test_plugin_retries,
+		    fixture_teardown);
+	g_test_add ("/artemis/replication-peer/plugin/bounded", Fixture, "3", fixture_setup, test_plugin_bounded,
 		    fixture_teardown);
 	return g_test_run ();
 }
