@@ -175,6 +175,22 @@ test_local_node (Fixture *fixture, gconstpointer data)
 	g_assert_cmpuint (artemis_cluster_get_nodes (fixture->cluster)->len, ==, 1);
 }
 
+/* A node known by name ([deployment] node-url), behind the default port of its scheme. */
+static void
+test_local_node_by_name (Fixture *fixture, gconstpointer data)
+{
+	g_autoptr (GError) error = NULL;
+	GPtrArray *nodes;
+
+	artemis_node_set_url (fixture->node, "https://Artemis-B.example/");
+	g_assert_true (artemis_cluster_configure (
+		fixture->cluster, "z1:https://artemis-a.example:443/ctx/,https://artemis-b.example/ctx/", &error));
+	nodes = artemis_cluster_get_nodes (fixture->cluster);
+	g_assert_false (((ArtemisClusterNode *) g_ptr_array_index (nodes, 0))->is_local);
+	g_assert_true (((ArtemisClusterNode *) g_ptr_array_index (nodes, 1))->is_local);
+	g_assert_cmpstr (artemis_node_get_url (fixture->node), ==, "https://artemis-b.example/ctx/");
+}
+
 static char *
 select_urls (Fixture *fixture, ArtemisClusterCapability capability, const char *region_id, const char *zone_id)
 {
@@ -475,6 +491,8 @@ main (int argc, char **argv)
 	g_test_add_func ("/artemis/cluster/parse-nodes-errors", test_parse_nodes_errors);
 	g_test_add ("/artemis/cluster/alone", Fixture, NULL, fixture_setup, test_alone, fixture_teardown);
 	g_test_add ("/artemis/cluster/local-node", Fixture, NULL, fixture_setup, test_local_node, fixture_teardown);
+	g_test_add ("/artemis/cluster/local-node-by-name", Fixture, NULL, fixture_setup, test_local_node_by_name,
+		    fixture_teardown);
 	g_test_add ("/artemis/cluster/select-nodes", Fixture, NULL, fixture_setup, test_select_nodes,
 		    fixture_teardown);
 	g_test_add ("/artemis/cluster/peers", Fixture, NULL, fixture_setup, test_peers, fixture_teardown);
