@@ -7,14 +7,31 @@ struct _ArtemisDeferredReply {
 	SoupServerMessage *msg;
 };
 
+/* Deferred messages not finished yet (main loop only). */
+static guint n_pending;
+
+static void
+on_finished (SoupServerMessage *msg, gpointer user_data)
+{
+	n_pending--;
+}
+
 ArtemisDeferredReply *
 artemis_request_defer (ArtemisRequest *request)
 {
 	ArtemisDeferredReply *reply = g_new0 (ArtemisDeferredReply, 1);
 
 	reply->msg = g_object_ref (request->msg);
+	n_pending++;
+	g_signal_connect (reply->msg, "finished", G_CALLBACK (on_finished), NULL);
 	soup_server_message_pause (reply->msg);
 	return reply;
+}
+
+guint
+artemis_deferred_reply_get_n_pending (void)
+{
+	return n_pending;
 }
 
 void

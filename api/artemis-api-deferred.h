@@ -16,5 +16,10 @@ typedef struct _ArtemisDeferredReply ArtemisDeferredReply;
 ArtemisDeferredReply *artemis_request_defer (ArtemisRequest *request);
 /* Sends @writer's JSON (as artemis_request_reply_writer()), releases the message and frees @reply. */
 void artemis_deferred_reply_send (ArtemisDeferredReply *reply, ArtemisJsonWriter *writer);
+/*
+ * Deferred requests whose answer is not completely sent yet (nor their
+ * connection gone): what a stopping daemon waits for.
+ */
+guint artemis_deferred_reply_get_n_pending (void);
 
 G_END_DECLS

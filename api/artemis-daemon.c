@@ -8,7 +8,9 @@
 #include <netinet/in.h>
 
 #include "artemis-daemon.h"
+#include "artemis-drain.h"
 #include "artemis-peer-poller.h"
+#include "artemis-reload.h"
 
 struct _ArtemisDaemon {
 	GObject parent_instance;
@@ -328,6 +330,8 @@ artemis_daemon_start (ArtemisDaemon *self, GError **error)
 	if (!start_storage (self, error))
 		return FALSE;
 	add_routes (self);
+	if (!artemis_ws_hub_start (self->ws_hub, error))
+		return FALSE;
 	if (!artemis_server_listen (self->server, self->config->bind_address, self->config->port, error)) {
 		g_prefix_error (error, _("Cannot listen: "));
 		return FALSE;
@@ -343,7 +347,6 @@ artemis_daemon_start (ArtemisDaemon *self, GError **error)
 		return FALSE;
 	artemis_registry_start (self->registry);
 	artemis_versioned_cache_start (self->versioned_cache);
-	artemis_ws_hub_start (self->ws_hub);
 	return TRUE;
 }
 
@@ -351,6 +354,28 @@ const ArtemisConfig *
 artemis_daemon_get_config (ArtemisDaemon *self)
 {
 	return self->config;
+}
+
+guint
+artemis_daemon_reload (ArtemisDaemon *self, const ArtemisConfig *new_config)
+{
+	g_return_val_if_fail (ARTEMIS_IS_DAEMON (self), 0);
+	return artemis_reload_apply (self->config, new_config, self->server, self->ws_hub);
+}
+
+void
+artemis_daemon_drain_async (ArtemisDaemon *self, guint timeout_ms, GAsyncReadyCallback callback,
+			    gpointer user_data)
+{
+	g_return_if_fail (ARTEMIS_IS_DAEMON (self));
+	artemis_drain_async (self->server, self->ws_hub, artemis_management_get_write_queue (self->management),
+			     self->storage, timeout_ms, callback, user_data);
+}
+
+gboolean
+artemis_daemon_drain_finish (ArtemisDaemon *self, GAsyncResult *result)
+{
+	return artemis_drain_finish (result);
 }
 
 const char *

@@ -25,6 +25,19 @@ ArtemisDaemon *artemis_daemon_new (ArtemisConfig *config);
 gboolean artemis_daemon_start (ArtemisDaemon *daemon, GError **error);
 
 const ArtemisConfig *artemis_daemon_get_config (ArtemisDaemon *daemon);
+/*
+ * A configuration reload: applies what can change while the node runs
+ * from @new_config (see artemis_reload_apply()); returns how many changes.
+ */
+guint artemis_daemon_reload (ArtemisDaemon *daemon, const ArtemisConfig *new_config);
+/*
+ * Stops taking new work and finishes what is in flight (see
+ * artemis_drain_async()), at most @timeout_ms; then @callback.
+ */
+void artemis_daemon_drain_async (ArtemisDaemon *daemon, guint timeout_ms, GAsyncReadyCallback callback,
+				 gpointer user_data);
+/* TRUE when everything finished in time. */
+gboolean artemis_daemon_drain_finish (ArtemisDaemon *daemon, GAsyncResult *result);
 /* The base URL clients use (http://host:port/context/). */
 const char *artemis_daemon_get_url (ArtemisDaemon *daemon);
 /* The port listened on, once started. */

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <gio/gio.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
@@ -61,13 +62,20 @@ static GSourceFuncs poller_source_funcs = {
 };
 
 ArtemisPoller *
-artemis_poller_new (void)
+artemis_poller_new (GError **error)
 {
-	ArtemisPoller *self = g_new0 (ArtemisPoller, 1);
+	ArtemisPoller *self;
+	int epoll_fd = epoll_create1 (EPOLL_CLOEXEC);
 
-	self->epoll_fd = epoll_create1 (EPOLL_CLOEXEC);
-	if (self->epoll_fd < 0)
-		g_error ("epoll_create1: %s", g_strerror (errno));
+	if (epoll_fd < 0) {
+		int saved_errno = errno;
+
+		g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "epoll_create1: %s",
+			     g_strerror (saved_errno));
+		return NULL;
+	}
+	self = g_new0 (ArtemisPoller, 1);
+	self->epoll_fd = epoll_fd;
 	self->removed = g_ptr_array_new_with_free_func (g_free);
 	self->source = g_source_new (&poller_source_funcs, sizeof (PollerSource));
 	((PollerSource *) self->source)->poller = self;

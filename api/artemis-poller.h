@@ -20,7 +20,8 @@ typedef struct _ArtemisPollerWatch ArtemisPollerWatch;
  * and only ready descriptors are looked at. Level-triggered: a callback may
  * leave data unread and is called again on the next iteration.
  */
-ArtemisPoller *artemis_poller_new (void);
+/* NULL with @error set when the kernel refuses an epoll set (e.g. out of descriptors). */
+ArtemisPoller *artemis_poller_new (GError **error);
 void artemis_poller_free (ArtemisPoller *poller);
 
 /* Watches @fd for @events; @func may remove any watch, its own included. */

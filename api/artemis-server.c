@@ -22,6 +22,7 @@ struct _ArtemisServer {
 	char *context_path; /* "" or "/prefix" without trailing slash */
 	gsize max_body_size;
 	GHashTable *routes; /* path → Route */
+	gboolean draining;
 };
 
 G_DEFINE_TYPE (ArtemisServer, artemis_server, G_TYPE_OBJECT)
@@ -118,6 +119,14 @@ on_got_chunk (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
 		reply_too_large (self, msg);
 }
 
+/* 503 while stopping, and the connection closes: clients retry on another node. */
+static void
+reply_stopping (SoupServerMessage *msg)
+{
+	soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+	reply_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "service-unavailable", "artemisd is stopping.");
+}
+
 /*
  * Runs once the headers are in: a declared length over the limit gets its
  * 413 at once (with `Expect: 100-continue` the body is never sent; without,
@@ -133,6 +142,10 @@ on_headers_read (SoupServer *soup_server, SoupServerMessage *msg, const char *pa
 	SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
 	SoupEncoding encoding = soup_message_headers_get_encoding (headers);
 
+	if (self->draining) {
+		reply_stopping (msg);
+		return;
+	}
 	if (encoding == SOUP_ENCODING_CONTENT_LENGTH) {
 		/* A declared length within the limit bounds the body already. */
 		if (soup_message_headers_get_content_length (headers) <= (goffset) self->max_body_size)
@@ -423,6 +436,18 @@ artemis_server_listen (ArtemisServer *self, const char *address, guint port, GEr
  * From the listening socket: soup_server_get_uris() makes libsoup 3.2 cache
  * the listener's address and never free it, which LeakSanitizer reports at exit.
  */
+void
+artemis_server_set_max_body_size (ArtemisServer *self, gsize max_body_size)
+{
+	self->max_body_size = max_body_size;
+}
+
+void
+artemis_server_set_draining (ArtemisServer *self)
+{
+	self->draining = TRUE;
+}
+
 guint
 artemis_server_get_port (ArtemisServer *self)
 {

@@ -50,6 +50,14 @@ void artemis_server_add_route (ArtemisServer *server, const char *path, ArtemisM
 			       ArtemisRouteHandler handler, gpointer user_data);
 /* Listens on @address (NULL or empty: all addresses) and @port (0: any free port). */
 gboolean artemis_server_listen (ArtemisServer *server, const char *address, guint port, GError **error);
+/* The body size limit from now on (a configuration reload). */
+void artemis_server_set_max_body_size (ArtemisServer *server, gsize max_body_size);
+/*
+ * Stopping: every request that arrives from now on (WebSocket upgrades
+ * too) is answered 503 `service-unavailable` with `Connection: close`;
+ * those already dispatched finish as usual.
+ */
+void artemis_server_set_draining (ArtemisServer *server);
 /* The port actually bound (after listening). */
 guint artemis_server_get_port (ArtemisServer *server);
 

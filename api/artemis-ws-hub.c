@@ -327,6 +327,12 @@ artemis_ws_hub_get_n_sessions (ArtemisWsHub *self, ArtemisWsEndpoint endpoint)
 	return self->n_sessions[endpoint];
 }
 
+guint
+artemis_ws_hub_get_n_open (ArtemisWsHub *self)
+{
+	return self->sessions.length;
+}
+
 void
 artemis_ws_hub_get_stats (ArtemisWsHub *self, ArtemisWsHubStats *stats)
 {
@@ -354,6 +360,22 @@ artemis_ws_hub_expire_sessions (ArtemisWsHub *self)
 	return n;
 }
 
+guint
+artemis_ws_hub_close_all (ArtemisWsHub *self, gushort code, const char *reason)
+{
+	guint n = 0;
+
+	for (GList *l = self->sessions.head; l != NULL; l = l->next) {
+		ArtemisWsSession *session = l->data;
+
+		if (!artemis_ws_connection_is_open (session->connection))
+			continue;
+		artemis_ws_connection_close (session->connection, code, reason);
+		n++;
+	}
+	return n;
+}
+
 static gboolean
 on_sweep (gpointer user_data)
 {
@@ -361,12 +383,16 @@ on_sweep (gpointer user_data)
 	return G_SOURCE_CONTINUE;
 }
 
-void
-artemis_ws_hub_start (ArtemisWsHub *self)
+gboolean
+artemis_ws_hub_start (ArtemisWsHub *self, GError **error)
 {
-	g_return_if_fail (self->sweep_id == 0);
+	g_return_val_if_fail (self->sweep_id == 0, FALSE);
 
+	self->poller = artemis_poller_new (error);
+	if (self->poller == NULL)
+		return FALSE;
 	self->sweep_id = g_timeout_add (self->check_interval_ms, on_sweep, self);
+	return TRUE;
 }
 
 void
@@ -433,6 +459,17 @@ artemis_ws_hub_init (ArtemisWsHub *self)
 	self->all_changes = g_hash_table_new (NULL, NULL);
 }
 
+void
+artemis_ws_hub_set_limits (ArtemisWsHub *self, const ArtemisConfig *config)
+{
+	self->max_sockets = config->ws_max_sockets;
+	self->max_message_size = config->ws_max_message_size;
+	self->max_subscriptions = config->ws_max_subscriptions;
+	self->max_queued_frames = config->ws_max_queued_messages;
+	self->max_queued_bytes = config->ws_max_queued_bytes;
+	self->session_ttl_ms = config->ws_session_ttl_ms;
+}
+
 ArtemisWsHub *
 artemis_ws_hub_new (const ArtemisConfig *config, ArtemisRegistry *registry)
 {
@@ -440,14 +477,8 @@ artemis_ws_hub_new (const ArtemisConfig *config, ArtemisRegistry *registry)
 
 	self->registry = g_object_ref (registry);
 	self->log = g_object_ref (artemis_registry_get_change_log (registry));
-	self->max_sockets = config->ws_max_sockets;
-	self->max_message_size = config->ws_max_message_size;
-	self->max_subscriptions = config->ws_max_subscriptions;
-	self->max_queued_frames = config->ws_max_queued_messages;
-	self->max_queued_bytes = config->ws_max_queued_bytes;
-	self->session_ttl_ms = config->ws_session_ttl_ms;
+	artemis_ws_hub_set_limits (self, config);
 	self->check_interval_ms = config->ws_session_check_interval_ms;
-	self->poller = artemis_poller_new ();
 	self->listener_id = artemis_change_log_add_listener (self->log, on_change, self, NULL);
 	return self;
 }

@@ -62,8 +62,14 @@ G_DECLARE_FINAL_TYPE (ArtemisWsHub, artemis_ws_hub, ARTEMIS, WS_HUB, GObject)
  * past those bounds.
  */
 ArtemisWsHub *artemis_ws_hub_new (const ArtemisConfig *config, ArtemisRegistry *registry);
-/* Starts the session TTL sweep on the thread-default main context. */
-void artemis_ws_hub_start (ArtemisWsHub *hub);
+/*
+ * Takes the socket limits of @config ([websocket] max-*, session-ttl) from
+ * now on: a configuration reload. A new max-message-size applies to the
+ * sockets opened after it; sessions already over a lowered max-sockets stay.
+ */
+void artemis_ws_hub_set_limits (ArtemisWsHub *hub, const ArtemisConfig *config);
+/* Sets up the sockets' poller and starts the session TTL sweep on the thread-default main context. */
+gboolean artemis_ws_hub_start (ArtemisWsHub *hub, GError **error);
 void artemis_ws_hub_set_change_filter (ArtemisWsHub *hub, ArtemisWsChangeFilter filter, gpointer user_data,
 				       GDestroyNotify destroy);
 
@@ -76,7 +82,11 @@ gboolean artemis_ws_hub_is_full (ArtemisWsHub *hub);
 ArtemisWsSession *artemis_ws_hub_accept (ArtemisWsHub *hub, ArtemisWsEndpoint endpoint, GIOStream *stream,
 					 GSocket *socket, ArtemisWsMessageFunc func, gpointer user_data);
 guint artemis_ws_hub_get_n_sessions (ArtemisWsHub *hub, ArtemisWsEndpoint endpoint);
+/* Every session still held, of any endpoint (closing ones too, until closed). */
+guint artemis_ws_hub_get_n_open (ArtemisWsHub *hub);
 void artemis_ws_hub_get_stats (ArtemisWsHub *hub, ArtemisWsHubStats *stats);
+/* Closes every open session with @code and @reason (shutdown: 1001); returns how many. */
+guint artemis_ws_hub_close_all (ArtemisWsHub *hub, gushort code, const char *reason);
 /* Closes the sessions older than the TTL now; returns how many. */
 guint artemis_ws_hub_expire_sessions (ArtemisWsHub *hub);
 

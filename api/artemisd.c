@@ -8,8 +8,12 @@
 #include <stdlib.h>
 
 #include "artemis-daemon.h"
+#include "artemis-dbus.h"
+#include "artemis-systemd.h"
 
 #define DEFAULT_CONFIG_FILE ARTEMIS_SYSCONFDIR "/artemis/artemisd.conf"
+/* How long a stop waits for WebSocket close handshakes and answers in flight. */
+#define DRAIN_TIMEOUT_MS 5000
 
 typedef struct {
 	char *config_file;
@@ -19,6 +23,8 @@ typedef struct {
 	char **plugin_dirs;
 	gboolean version;
 	gboolean list_plugins;
+	gboolean session_bus;
+	gboolean no_dbus;
 } Options;
 
 static void
@@ -33,10 +39,10 @@ options_clear (Options *options)
 static gboolean
 parse_options (int *argc, char ***argv, Options *options, GError **error)
 {
+	/* TRANSLATORS: --config; %s is the file read without it */
+	g_autofree char *config_help = g_strdup_printf (_("Configuration file (default %s)"), DEFAULT_CONFIG_FILE);
 	const GOptionEntry entries[] = {
-		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &options->config_file,
-		  /* TRANSLATORS: --config */
-		  N_("Configuration file (default " DEFAULT_CONFIG_FILE ")"), N_("FILE") },
+		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &options->config_file, config_help, N_("FILE") },
 		{ "port", 'p', 0, G_OPTION_ARG_INT, &options->port, N_("TCP port to listen on (0: any free port)"),
 		  N_("PORT") },
 		{ "bind", 'b', 0, G_OPTION_ARG_STRING, &options->bind_address, N_("Address to listen on"),
@@ -45,6 +51,10 @@ parse_options (int *argc, char ***argv, Options *options, GError **error)
 		  N_("DIR") },
 		{ "plugin-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &options->plugin_dirs,
 		  N_("Extra plugin directory (repeatable)"), N_("DIR") },
+		{ "session-bus", 0, 0, G_OPTION_ARG_NONE, &options->session_bus,
+		  N_("Export the D-Bus interface on the session bus instead of the system bus"), NULL },
+		{ "no-dbus", 0, 0, G_OPTION_ARG_NONE, &options->no_dbus,
+		  N_("Do not use D-Bus (overrides [dbus] enabled)"), NULL },
 		{ "list-plugins", 0, 0, G_OPTION_ARG_NONE, &options->list_plugins,
 		  N_("List the plugins found, loaded, disabled and skipped (and why), and exit"), NULL },
 		{ "version", 'V', 0, G_OPTION_ARG_NONE, &options->version, N_("Print the version and exit"), NULL },
@@ -89,6 +99,8 @@ load_config (const Options *options, GError **error)
 		g_strfreev (config->plugin_dirs);
 		config->plugin_dirs = g_strdupv (options->plugin_dirs);
 	}
+	if (options->no_dbus)
+		config->dbus_enabled = FALSE;
 	return g_steal_pointer (&config);
 }
 
@@ -110,11 +122,62 @@ ensure_data_dir (const char *path, GError **error)
 	return TRUE;
 }
 
+/* What the signal handlers act on. */
+typedef struct {
+	const Options *options;
+	ArtemisDaemon *daemon;
+	GMainLoop *loop;
+	gboolean stopping;
+} Running;
+
+/* SIGHUP: the file and command line again; what can change live does (docs/operations.md). */
 static gboolean
-on_quit_signal (gpointer user_data)
+on_reload_signal (gpointer user_data)
 {
+	Running *running = user_data;
+	g_autoptr (ArtemisConfig) config = NULL;
+	g_autoptr (GError) error = NULL;
+	g_autofree char *state =
+		g_strdup_printf ("RELOADING=1\nMONOTONIC_USEC=%" G_GINT64_FORMAT, g_get_monotonic_time ());
+
+	artemis_systemd_notify_or_warn (state);
+	g_message ("Reloading the configuration");
+	config = load_config (running->options, &error);
+	if (config == NULL)
+		g_warning ("Reload failed, the running configuration stays: %s", error->message);
+	else
+		artemis_daemon_reload (running->daemon, config);
+	artemis_systemd_notify_or_warn ("READY=1");
+	return G_SOURCE_CONTINUE;
+}
+
+static void
+on_drained (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	Running *running = user_data;
+
+	if (artemis_daemon_drain_finish (running->daemon, result))
+		g_message ("Stopped");
+	else
+		g_message ("Stopped after %u ms with work still in flight", DRAIN_TIMEOUT_MS);
+	g_main_loop_quit (running->loop);
+}
+
+/* SIGTERM, SIGINT: drain, then exit 0; a second one while draining exits at once. */
+static gboolean
+on_stop_signal (gpointer user_data)
+{
+	Running *running = user_data;
+
+	if (running->stopping) {
+		g_message ("Stopping now");
+		g_main_loop_quit (running->loop);
+		return G_SOURCE_CONTINUE;
+	}
+	running->stopping = TRUE;
 	g_message ("Stopping");
-	g_main_loop_quit (user_data);
+	artemis_systemd_notify_or_warn ("STOPPING=1");
+	artemis_daemon_drain_async (running->daemon, DRAIN_TIMEOUT_MS, on_drained, running);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -131,38 +194,41 @@ list_plugins (const ArtemisConfig *config)
 	return EXIT_SUCCESS;
 }
 
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
+
 static int
 run (int argc, char **argv)
 {
-	Options options = { .port = -1 };
+	g_auto (Options) options = { .port = -1 };
 	g_autoptr (GError) error = NULL;
 	g_autoptr (ArtemisDaemon) daemon = NULL;
+	g_autoptr (ArtemisDbus) dbus = NULL;
 	g_autoptr (GMainLoop) loop = NULL;
+	g_autofree char *status = NULL;
 	ArtemisConfig *config;
+	Running running = { &options };
 
 	if (!parse_options (&argc, &argv, &options, &error)) {
 		g_printerr ("artemisd: %s\n", error->message);
-		options_clear (&options);
 		return EXIT_FAILURE;
 	}
 	if (options.version) {
 		g_print ("artemisd %s\n", PACKAGE_VERSION);
-		options_clear (&options);
 		return EXIT_SUCCESS;
 	}
 	config = load_config (&options, &error);
-	options_clear (&options);
 	if (config != NULL && options.list_plugins) {
-		int status = list_plugins (config);
+		int exit_status = list_plugins (config);
 
 		artemis_config_free (config);
-		return status;
+		return exit_status;
 	}
 	if (config == NULL || !ensure_data_dir (config->data_dir, &error)) {
 		g_printerr ("artemisd: %s\n", error->message);
 		artemis_config_free (config);
 		return EXIT_FAILURE;
 	}
+	g_log_set_debug_enabled (config->log_debug);
 
 	daemon = artemis_daemon_new (config);
 	if (!artemis_daemon_start (daemon, &error)) {
@@ -173,9 +239,20 @@ run (int argc, char **argv)
 		   artemis_daemon_get_port (daemon), artemis_daemon_get_url (daemon), config->region_id,
 		   config->zone_id, config->data_dir);
 
+	if (config->dbus_enabled) {
+		dbus = artemis_dbus_new (artemis_daemon_get_registry (daemon), artemis_daemon_get_management (daemon),
+					 artemis_daemon_get_ws_hub (daemon));
+		artemis_dbus_start (dbus, options.session_bus ? G_BUS_TYPE_SESSION : G_BUS_TYPE_SYSTEM);
+	}
+
 	loop = g_main_loop_new (NULL, FALSE);
-	g_unix_signal_add (SIGTERM, on_quit_signal, loop);
-	g_unix_signal_add (SIGINT, on_quit_signal, loop);
+	running.daemon = daemon;
+	running.loop = loop;
+	g_unix_signal_add (SIGTERM, on_stop_signal, &running);
+	g_unix_signal_add (SIGINT, on_stop_signal, &running);
+	g_unix_signal_add (SIGHUP, on_reload_signal, &running);
+	status = g_strdup_printf ("READY=1\nSTATUS=Serving on port %u", artemis_daemon_get_port (daemon));
+	artemis_systemd_notify_or_warn (status);
 	g_main_loop_run (loop);
 	return EXIT_SUCCESS;
 }
@@ -183,8 +260,11 @@ run (int argc, char **argv)
 int
 main (int argc, char **argv)
 {
+	/* A build tree's translations (build/po), where the installed ones are not. */
+	const char *localedir = g_getenv ("ARTEMIS_LOCALEDIR");
+
 	setlocale (LC_ALL, "");
-	bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+	bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
 	bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
 	textdomain (GETTEXT_PACKAGE);
 	return run (argc, argv);

@@ -645,6 +645,8 @@ struct _ArtemisTestDaemon {
 	gboolean exited;
 	guint port;
 	guint fixed_port; /* 0: any free port */
+	GPtrArray *environment; /* name, value, name, value… */
+	gboolean session_bus;
 };
 
 /* The log to dump when an assertion aborts the test (read by the signal handler). */
@@ -713,6 +715,15 @@ artemis_test_daemon_get_path (void)
 	return path != NULL && g_file_test (path, G_FILE_TEST_IS_EXECUTABLE) ? path : NULL;
 }
 
+gboolean
+artemis_test_daemon_is_available (void)
+{
+	if (artemis_test_daemon_get_path () != NULL)
+		return TRUE;
+	g_test_skip ("ARTEMISD does not name an executable artemisd (run through meson test)");
+	return FALSE;
+}
+
 ArtemisTestDaemon *
 artemis_test_daemon_new (const char *config_text)
 {
@@ -724,9 +735,31 @@ artemis_test_daemon_new (const char *config_text)
 	daemon->data_dir = g_build_filename (daemon->dir, "data", NULL);
 	daemon->config_path = g_build_filename (daemon->dir, "artemisd.conf", NULL);
 	daemon->log_path = g_build_filename (daemon->dir, "artemisd.log", NULL);
+	daemon->environment = g_ptr_array_new_with_free_func (g_free);
+	artemis_test_daemon_write_config (daemon, config_text);
+	return daemon;
+}
+
+void
+artemis_test_daemon_write_config (ArtemisTestDaemon *daemon, const char *config_text)
+{
+	g_autoptr (GError) error = NULL;
+
 	g_file_set_contents (daemon->config_path, config_text, -1, &error);
 	g_assert_no_error (error);
-	return daemon;
+}
+
+void
+artemis_test_daemon_use_session_bus (ArtemisTestDaemon *daemon)
+{
+	daemon->session_bus = TRUE;
+}
+
+void
+artemis_test_daemon_setenv (ArtemisTestDaemon *daemon, const char *name, const char *value)
+{
+	g_ptr_array_add (daemon->environment, g_strdup (name));
+	g_ptr_array_add (daemon->environment, g_strdup (value));
 }
 
 static void
@@ -773,10 +806,13 @@ artemis_test_daemon_start (ArtemisTestDaemon *daemon)
 	abort_log_path = daemon->log_path;
 	g_subprocess_launcher_set_stdout_file_path (launcher, daemon->log_path);
 	g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+	for (guint i = 0; i + 1 < daemon->environment->len; i += 2)
+		g_subprocess_launcher_setenv (launcher, g_ptr_array_index (daemon->environment, i),
+					      g_ptr_array_index (daemon->environment, i + 1), TRUE);
 	port = g_strdup_printf ("%u", daemon->fixed_port);
 	daemon->process = g_subprocess_launcher_spawn (
-		launcher, &error, path, "--port", port, "--bind", "127.0.0.1", "--data-dir",
-		daemon->data_dir, "--config", daemon->config_path, NULL);
+		launcher, &error, path, "--port", port, "--bind", "127.0.0.1", "--data-dir", daemon->data_dir,
+		"--config", daemon->config_path, daemon->session_bus ? "--session-bus" : "--no-dbus", NULL);
 	g_assert_no_error (error);
 	g_subprocess_wait_async (daemon->process, NULL, on_daemon_exited, daemon);
 	while (daemon->port == 0 && !daemon->exited && g_get_monotonic_time () < deadline) {
@@ -879,5 +915,6 @@ artemis_test_daemon_free (ArtemisTestDaemon *daemon)
 	g_free (daemon->data_dir);
 	g_free (daemon->config_path);
 	g_free (daemon->log_path);
+	g_ptr_array_unref (daemon->environment);
 	g_free (daemon);
 }

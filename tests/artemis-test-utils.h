@@ -133,7 +133,7 @@ char *artemis_test_json (const char *text);
  * ArtemisTestDaemon:
  *
  * The real artemisd (path from the ARTEMISD environment variable) run with
- * `--port 0 --bind 127.0.0.1` (or a port given) and a private data directory and
+ * `--port 0 --bind 127.0.0.1 --no-dbus` (or a port given) and a private data directory and
  * configuration file. Its output goes to a log file that is printed when
  * the test fails (also when an assertion aborts it).
  */
@@ -141,9 +141,20 @@ typedef struct _ArtemisTestDaemon ArtemisTestDaemon;
 
 /* The artemisd to test, or NULL (then tests should skip). */
 const char *artemis_test_daemon_get_path (void);
+/* Whether there is an artemisd to test; if not, marks the test skipped, saying why. */
+gboolean artemis_test_daemon_is_available (void);
 ArtemisTestDaemon *artemis_test_daemon_new (const char *config_text);
 /* Listens on @port instead of any free port, from the next start on. */
 void artemis_test_daemon_set_port (ArtemisTestDaemon *daemon, guint port);
+/* Replaces its configuration file (read at the next start, or on SIGHUP). */
+void artemis_test_daemon_write_config (ArtemisTestDaemon *daemon, const char *config_text);
+/*
+ * Exports its D-Bus interface on the session bus of its environment (a
+ * GTestDBus) from the next start on; by default it runs with --no-dbus.
+ */
+void artemis_test_daemon_use_session_bus (ArtemisTestDaemon *daemon);
+/* Sets @name to @value in its environment from the next start on. */
+void artemis_test_daemon_setenv (ArtemisTestDaemon *daemon, const char *name, const char *value);
 /*
  * Starts it and waits until it listens; FALSE when it exited first. Once it
  * exited, starts it again on the same data directory (the log starts over).

@@ -626,7 +626,12 @@ test_ping_under_load (ArtemisTestServer *server, gconstpointer data)
 	g_test_message ("slowest of 20 pongs: %.1f ms, %u changes pushed meanwhile", worst_us / 1000.0,
 			flood.produced);
 	g_assert_cmpuint (flood.produced, >, 0);
-	g_assert_cmpint (worst_us, <, 250 * G_TIME_SPAN_MILLISECOND);
+	/*
+	 * The one real-time bound here: a Java client drops a session whose
+	 * pong takes longer than its ping timeout, 1 s (protocol §15.4). No
+	 * server clock is involved, so it can only be checked on the wall clock.
+	 */
+	g_assert_cmpint (worst_us, <, 1000 * G_TIME_SPAN_MILLISECOND);
 }
 
 /* ---- limits ------------------------------------------------------------ */

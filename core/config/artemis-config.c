@@ -180,6 +180,13 @@ static const ConfigKey config_keys[] = {
 		    "artemis.service.registry.replication.*",
 		    "The replicator plugin that copies client writes to the other nodes; used only when "
 		    "[cluster] nodes lists other nodes. Settings: [plugin NAME]."),
+
+	BOOL_KEY ("dbus", "enabled", dbus_enabled, TRUE, NULL,
+		  "Own org.artemis.Registry1 on the system bus and export the node's state there "
+		  "(read-only). artemisd runs on without it when the bus is unavailable."),
+
+	BOOL_KEY ("log", "debug", log_debug, FALSE, NULL,
+		  "Log debug messages too, as G_MESSAGES_DEBUG=all does. Changes on SIGHUP."),
 };
 
 /* Groups `[plugin NAME]` hold one plugin's settings, which only the plugin knows. */
@@ -456,6 +463,23 @@ artemis_config_foreach (const ArtemisConfig *config, ArtemisConfigForeachFunc fu
 
 		func (name, value, user_data);
 	}
+}
+
+gboolean
+artemis_config_copy_value (ArtemisConfig *config, const ArtemisConfig *from, const char *name)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS (config_keys); i++) {
+		const ConfigKey *key = &config_keys[i];
+		g_autofree char *key_name = g_strdup_printf ("%s.%s", key->group, key->name);
+		g_autofree char *value = NULL;
+
+		if (!g_str_equal (key_name, name))
+			continue;
+		/* The text form parses back to the same value. */
+		value = value_to_string (from, key);
+		return apply_value (config, key, value, NULL);
+	}
+	return FALSE;
 }
 
 char *

@@ -85,6 +85,10 @@ typedef struct {
 	 * which the table of keys does not describe (see docs/plugins.md).
 	 */
 	GKeyFile *plugin_settings;
+	/* [dbus] */
+	gboolean dbus_enabled;
+	/* [log] */
+	gboolean log_debug;
 
 	/* Where values came from, for /api/status/config.json. */
 	char *loaded_file;
@@ -102,6 +106,12 @@ gboolean artemis_config_load_data (ArtemisConfig *config, const char *data, GErr
 /* Called for every key with its `group.key` name and current value as text. */
 typedef void (*ArtemisConfigForeachFunc) (const char *name, const char *value, gpointer user_data);
 void artemis_config_foreach (const ArtemisConfig *config, ArtemisConfigForeachFunc func, gpointer user_data);
+
+/*
+ * Sets the key @name (`group.key`, as artemis_config_foreach() names it)
+ * of @config to its value in @from. FALSE for a name no key has.
+ */
+gboolean artemis_config_copy_value (ArtemisConfig *config, const ArtemisConfig *from, const char *name);
 
 /* Writes the commented default configuration (the shipped artemisd.conf). */
 char *artemis_config_dump_defaults (void);

@@ -22,7 +22,7 @@ struct _ArtemisWriteQueue {
 
 	ArtemisWriteApplyFunc apply;
 	gpointer apply_data;
-	ArtemisStore *store;
+	ArtemisStore *store; /* weak: the store's owner keeps it, and the store may keep the state this queue feeds */
 	GQueue items; /* Item, oldest first */
 	Item *current; /* the write waiting for its commit, or NULL */
 };
@@ -55,7 +55,7 @@ artemis_write_queue_dispose (GObject *object)
 					 _("The node is stopping"));
 		g_object_unref (item->task);
 	}
-	g_clear_object (&self->store);
+	g_clear_weak_pointer (&self->store);
 	G_OBJECT_CLASS (artemis_write_queue_parent_class)->dispose (object);
 }
 
@@ -85,7 +85,7 @@ void
 artemis_write_queue_set_store (ArtemisWriteQueue *self, ArtemisStore *store)
 {
 	g_return_if_fail (ARTEMIS_IS_WRITE_QUEUE (self));
-	g_set_object (&self->store, store);
+	g_set_weak_pointer (&self->store, store);
 }
 
 /* Ends the write @item (its task's reference is dropped): applied when @error is NULL. */

@@ -41,7 +41,7 @@ G_DECLARE_FINAL_TYPE (ArtemisWriteQueue, artemis_write_queue, ARTEMIS, WRITE_QUE
  * takes its turn in the same queue.
  */
 ArtemisWriteQueue *artemis_write_queue_new (ArtemisWriteApplyFunc apply, gpointer apply_data);
-/* Where writes commit; until set, submitted writes fail at commit. */
+/* Where writes commit (not referenced: its owner keeps it); until set, or once gone, writes fail at commit. */
 void artemis_write_queue_set_store (ArtemisWriteQueue *queue, ArtemisStore *store);
 
 /*

@@ -647,6 +647,12 @@ artemis_registry_get_service_version (ArtemisRegistry *self, const char *service
 }
 
 guint
+artemis_registry_get_n_services (ArtemisRegistry *self)
+{
+	return g_hash_table_size (self->services);
+}
+
+guint
 artemis_registry_get_n_instances (ArtemisRegistry *self)
 {
 	return self->n_instances;

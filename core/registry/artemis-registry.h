@@ -119,6 +119,8 @@ GPtrArray *artemis_registry_dup_contents (ArtemisRegistry *registry);
  * (never reused, even across services); 0 for an unknown service.
  */
 guint64 artemis_registry_get_service_version (ArtemisRegistry *registry, const char *service_id);
+/* The number of services artemis_registry_list_services() lists, without listing them. */
+guint artemis_registry_get_n_services (ArtemisRegistry *registry);
 guint artemis_registry_get_n_instances (ArtemisRegistry *registry);
 
 void artemis_registry_foreach_lease (ArtemisRegistry *registry, ArtemisLeasePool pool, ArtemisLeaseFunc func,

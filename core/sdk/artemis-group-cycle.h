@@ -31,12 +31,27 @@ typedef struct _ArtemisGroupCycle ArtemisGroupCycle;
 typedef gboolean (*ArtemisGroupPredicate) (const ArtemisServiceGroup *group, gpointer user_data);
 
 /* Builds the cycle over the groups of @groups (ArtemisServiceGroup) that @include accepts. */
+/**
+ * artemis_group_cycle_new:
+ * @groups: (element-type ArtemisServiceGroup): the rule's groups.
+ * @include: (scope call) (nullable): which groups take part; NULL takes every group.
+ * @user_data: (closure include): data for @include.
+ * @rand: the randomness to use.
+ * 
+ * Returns: (transfer full) (skip): the cycle; free with artemis_group_cycle_free().
+ */
 ARTEMIS_EXPORT
 ArtemisGroupCycle *artemis_group_cycle_new (GPtrArray *groups, ArtemisGroupPredicate include,
 					    gpointer user_data, GRand *rand);
 ARTEMIS_EXPORT
 void artemis_group_cycle_free (ArtemisGroupCycle *cycle);
 /* The next instance (owned by its group in @groups), or NULL when no chosen group has one. */
+/**
+ * artemis_group_cycle_next:
+ * @groups: (element-type ArtemisServiceGroup): the groups the cycle was built over.
+ * 
+ * Returns: (transfer none) (nullable): the next instance, owned by its group.
+ */
 ARTEMIS_EXPORT
 ArtemisInstance *artemis_group_cycle_next (ArtemisGroupCycle *cycle, GPtrArray *groups);
 

@@ -352,3 +352,5 @@ artemis_instance_builder_end (ArtemisInstanceBuilder *builder)
 	artemis_instance_builder_reset (builder);
 	return packer.instance;
 }
+
+G_DEFINE_BOXED_TYPE (ArtemisInstance, artemis_instance, artemis_instance_ref, artemis_instance_unref)

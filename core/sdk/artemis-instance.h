@@ -3,7 +3,7 @@
 
 #include "artemis-exports.h"
 
-#include <glib.h>
+#include <glib-object.h>
 
 G_BEGIN_DECLS
 
@@ -127,6 +127,11 @@ void artemis_instance_builder_copy (ArtemisInstanceBuilder *builder, const Artem
 /* Packs the staged values into a new instance and resets the builder. */
 ARTEMIS_EXPORT
 ArtemisInstance *artemis_instance_builder_end (ArtemisInstanceBuilder *builder);
+
+#define ARTEMIS_TYPE_INSTANCE (artemis_instance_get_type ())
+/* ArtemisInstance as a boxed type (reference counted). */
+ARTEMIS_EXPORT
+GType artemis_instance_get_type (void) G_GNUC_CONST;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ArtemisInstance, artemis_instance_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ArtemisInstanceBuilder, artemis_instance_builder_free)

@@ -119,6 +119,10 @@ GPtrArray *artemis_replication_context_decode_services (ArtemisReplicationContex
 ARTEMIS_EXPORT
 GPtrArray *artemis_replication_failure_array_new (void);
 /* Adds a failure of @instance (referenced) with @error_code (copied). */
+/**
+ * artemis_replication_failure_array_add:
+ * @failures: (element-type ArtemisReplicationFailure): from artemis_replication_failure_array_new().
+ */
 ARTEMIS_EXPORT
 void artemis_replication_failure_array_add (GPtrArray *failures, ArtemisInstance *instance,
 					    const char *error_code);

@@ -47,6 +47,11 @@ char *artemis_group_key_build (const char *service_id, const char *region_id, co
  * instanceIds (real ones win), then the real instances whose group key lies
  * under its key; each instanceId once. A new array of references.
  */
+/**
+ * artemis_service_group_get_members:
+ * 
+ * Returns: (transfer full) (element-type ArtemisInstance): the instances of @service in @group.
+ */
 ARTEMIS_EXPORT
 GPtrArray *artemis_service_group_get_members (const ArtemisService *service, const ArtemisServiceGroup *group);
 
@@ -68,10 +73,21 @@ gboolean artemis_group_key_is_local (const char *group_key, const char *region_i
  * weight 5 holding every instance — with strategy @default_strategy (the
  * client's is `weighted-round-robin`). A new array of #ArtemisRouteRule.
  */
+/**
+ * artemis_route_rules_compute:
+ * 
+ * Returns: (transfer full) (element-type ArtemisRouteRule): the rules a Java client computes.
+ */
 ARTEMIS_EXPORT
 GPtrArray *artemis_route_rules_compute (const ArtemisService *service, const char *default_strategy);
 
 /* The rule of @rules named @route_id (case-insensitive), or NULL. */
+/**
+ * artemis_route_rules_find:
+ * @rules: (element-type ArtemisRouteRule): the rules to search.
+ * 
+ * Returns: (transfer none) (nullable): the rule.
+ */
 ARTEMIS_EXPORT
 ArtemisRouteRule *artemis_route_rules_find (GPtrArray *rules, const char *route_id);
 

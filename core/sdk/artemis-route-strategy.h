@@ -79,6 +79,11 @@ gpointer artemis_route_strategy_new_state (ArtemisRouteStrategy *self, const Art
 					   GRand *rand);
 ARTEMIS_EXPORT
 void artemis_route_strategy_free_state (ArtemisRouteStrategy *self, gpointer state);
+/**
+ * artemis_route_strategy_choose:
+ * 
+ * Returns: (transfer none) (nullable): an instance owned by one of @rule's groups.
+ */
 ARTEMIS_EXPORT
 ArtemisInstance *artemis_route_strategy_choose (ArtemisRouteStrategy *self, const ArtemisRouteRule *rule,
 						const ArtemisRouteCaller *caller, gpointer state,

@@ -145,3 +145,7 @@ artemis_discovery_config_free (ArtemisDiscoveryConfig *config)
 	g_clear_pointer (&config->discovery_data, g_ptr_array_unref);
 	g_free (config);
 }
+
+G_DEFINE_BOXED_TYPE (ArtemisServiceGroup, artemis_service_group, artemis_service_group_copy,
+		     artemis_service_group_free)
+G_DEFINE_BOXED_TYPE (ArtemisRouteRule, artemis_route_rule, artemis_route_rule_copy, artemis_route_rule_free)

@@ -3,7 +3,7 @@
 
 #include "artemis-exports.h"
 
-#include <glib.h>
+#include <glib-object.h>
 
 #include "artemis-instance.h"
 
@@ -67,10 +67,21 @@ typedef struct {
 ARTEMIS_EXPORT
 ArtemisService *artemis_service_new (const char *service_id);
 /* A service with @instances (referenced) and empty logic instances and route rules. */
+/**
+ * artemis_service_new_with_instances:
+ * @instances: (element-type ArtemisInstance): the instances, referenced.
+ * 
+ * Returns: (transfer full) (skip): a service with empty logic instances and route rules.
+ */
 ARTEMIS_EXPORT
 ArtemisService *artemis_service_new_with_instances (const char *service_id, GPtrArray *instances);
 ARTEMIS_EXPORT
 void artemis_service_free (ArtemisService *service);
+/**
+ * artemis_instance_array_new:
+ * 
+ * Returns: (transfer full) (element-type ArtemisInstance): an empty array that unrefs its instances.
+ */
 ARTEMIS_EXPORT
 GPtrArray *artemis_instance_array_new (guint reserve);
 
@@ -91,6 +102,14 @@ ARTEMIS_EXPORT
 ArtemisDiscoveryConfig *artemis_discovery_config_new (const char *service_id);
 ARTEMIS_EXPORT
 void artemis_discovery_config_free (ArtemisDiscoveryConfig *config);
+
+#define ARTEMIS_TYPE_SERVICE_GROUP (artemis_service_group_get_type ())
+#define ARTEMIS_TYPE_ROUTE_RULE (artemis_route_rule_get_type ())
+/* The value types as boxed types (copied deeply, instances shared). */
+ARTEMIS_EXPORT
+GType artemis_service_group_get_type (void) G_GNUC_CONST;
+ARTEMIS_EXPORT
+GType artemis_route_rule_get_type (void) G_GNUC_CONST;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ArtemisServiceGroup, artemis_service_group_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ArtemisRouteRule, artemis_route_rule_free)

@@ -65,15 +65,29 @@ struct _ArtemisStorageBackendClass {
 
 ARTEMIS_EXPORT
 gboolean artemis_storage_backend_open (ArtemisStorageBackend *self, const char *data_dir, GError **error);
+/**
+ * artemis_storage_backend_query:
+ * 
+ * Returns: (transfer full) (nullable) (element-type ArtemisStorageRecord): the rows.
+ */
 ARTEMIS_EXPORT
 GPtrArray *artemis_storage_backend_query (ArtemisStorageBackend *self, const ArtemisStorageRecord *filter,
 					  GError **error);
+/**
+ * artemis_storage_backend_commit:
+ * @writes: (element-type ArtemisStorageWrite): the writes of one transaction.
+ */
 ARTEMIS_EXPORT
 gboolean artemis_storage_backend_commit (ArtemisStorageBackend *self, GPtrArray *writes, GError **error);
 /* Whether other nodes share the store (poll_changes is implemented). */
 ARTEMIS_EXPORT
 gboolean artemis_storage_backend_is_shared (ArtemisStorageBackend *self);
 /* TRUE and nothing added when the store is not shared. */
+/**
+ * artemis_storage_backend_poll_changes:
+ * @cursor: (inout): where the last poll stopped.
+ * @kinds: (element-type ArtemisStorageKind): where the changed kinds go.
+ */
 ARTEMIS_EXPORT
 gboolean artemis_storage_backend_poll_changes (ArtemisStorageBackend *self, gint64 *cursor, GArray *kinds,
 					       GError **error);

@@ -357,3 +357,6 @@ artemis_storage_write_array_new (void)
 {
 	return g_ptr_array_new_with_free_func ((GDestroyNotify) artemis_storage_write_free);
 }
+
+G_DEFINE_BOXED_TYPE (ArtemisStorageRecord, artemis_storage_record, artemis_storage_record_copy,
+		     artemis_storage_record_free)

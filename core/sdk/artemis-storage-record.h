@@ -3,7 +3,7 @@
 
 #include "artemis-exports.h"
 
-#include <glib.h>
+#include <glib-object.h>
 
 G_BEGIN_DECLS
 
@@ -184,6 +184,11 @@ ArtemisStorageRecord *artemis_storage_record_copy (const ArtemisStorageRecord *r
 ARTEMIS_EXPORT
 void artemis_storage_record_free (ArtemisStorageRecord *record);
 /* A new array that frees its records. */
+/**
+ * artemis_storage_record_array_new:
+ * 
+ * Returns: (transfer full) (element-type ArtemisStorageRecord): an empty array that frees its records.
+ */
 ARTEMIS_EXPORT
 GPtrArray *artemis_storage_record_array_new (void);
 
@@ -234,8 +239,18 @@ ArtemisStorageWrite *artemis_storage_write_new (ArtemisStorageAction action, Art
 ARTEMIS_EXPORT
 void artemis_storage_write_free (ArtemisStorageWrite *write);
 /* A new array that frees its writes. */
+/**
+ * artemis_storage_write_array_new:
+ * 
+ * Returns: (transfer full) (element-type ArtemisStorageWrite): an empty array that frees its writes.
+ */
 ARTEMIS_EXPORT
 GPtrArray *artemis_storage_write_array_new (void);
+
+#define ARTEMIS_TYPE_STORAGE_RECORD (artemis_storage_record_get_type ())
+/* ArtemisStorageRecord as a boxed type. */
+ARTEMIS_EXPORT
+GType artemis_storage_record_get_type (void) G_GNUC_CONST;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ArtemisStorageRecord, artemis_storage_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ArtemisStorageWrite, artemis_storage_write_free)

@@ -217,7 +217,7 @@ def start_artemisd(binary, work, name, extra_config=""):
     logfile = os.path.join(base, "artemisd.log")
     with open(logfile, "w") as out:
         proc = subprocess.Popen([binary, "--config", config, "--data-dir", os.path.join(base, "data"),
-                                 "--bind", "127.0.0.1", "--port", "0"],
+                                 "--bind", "127.0.0.1", "--port", "0", "--no-dbus"],
                                 stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
                                 env=plugin_env(binary))
     proc.logfile = logfile

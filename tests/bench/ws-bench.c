@@ -158,7 +158,7 @@ daemon_start (const char *artemisd)
 		g_subprocess_launcher_setenv (launcher, "ARTEMIS_PLUGIN_DIR", plugin_dir, TRUE);
 	daemon->process = g_subprocess_launcher_spawn (launcher, &error, artemisd, "--config", config_path,
 						       "--port", "0", "--bind", "127.0.0.1", "--data-dir",
-						       data_dir, NULL);
+						       data_dir, "--no-dbus", NULL);
 	if (daemon->process == NULL)
 		die ("cannot start %s: %s", artemisd, error->message);
 	while (daemon->port == 0 && now_us () < deadline) {

@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
 int
 LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
 {
-	g_autoptr (ArtemisPoller) poller = artemis_poller_new ();
+	g_autoptr (ArtemisPoller) poller = artemis_poller_new (NULL);
 	g_autoptr (GSocket) socket = NULL;
 	g_autoptr (GSocketConnection) stream = NULL;
 	g_autoptr (ArtemisWsConnection) connection = NULL;
