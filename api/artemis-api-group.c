@@ -145,6 +145,7 @@ artemis_api_group_write (ArtemisRequest *request, ArtemisManagement *management,
 {
 	ArtemisGroups *groups = artemis_management_get_groups (management);
 	g_autoptr (ArtemisGroupRequest) decoded = NULL;
+	guint new_rows[ARTEMIS_STORAGE_N_KINDS];
 	GroupWrite *write;
 	GError *error = NULL;
 
@@ -163,11 +164,12 @@ artemis_api_group_write (ArtemisRequest *request, ArtemisManagement *management,
 		reply_error (request, error, failure);
 		return;
 	}
+	artemis_group_writes_count_new_rows (decoded, new_rows);
 	write = g_new0 (GroupWrite, 1);
 	write->groups = g_object_ref (groups);
 	write->request = g_steal_pointer (&decoded);
 	write->prepare = prepare;
-	artemis_api_management_submit (request, management, prepare_group_write, write,
+	artemis_api_management_submit (request, management, new_rows, prepare_group_write, write,
 				       (GDestroyNotify) group_write_free, failure, FALSE);
 }
 

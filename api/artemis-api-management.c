@@ -95,7 +95,7 @@ on_written (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 void
-artemis_api_management_submit (ArtemisRequest *request, ArtemisManagement *management,
+artemis_api_management_submit (ArtemisRequest *request, ArtemisManagement *management, const guint *new_rows,
 			       ArtemisWritePrepareFunc prepare, gpointer data, GDestroyNotify destroy,
 			       const char *failure, gboolean with_reason)
 {
@@ -104,8 +104,8 @@ artemis_api_management_submit (ArtemisRequest *request, ArtemisManagement *manag
 	pending->reply = artemis_request_defer (request);
 	pending->failure = g_strdup (failure);
 	pending->with_reason = with_reason;
-	artemis_write_queue_submit_async (artemis_management_get_write_queue (management), prepare, data, destroy,
-					  on_written, pending);
+	artemis_write_queue_submit_numbered_async (artemis_management_get_write_queue (management), new_rows,
+						   prepare, data, destroy, on_written, pending);
 }
 
 /* An operation write waiting for its turn. */
@@ -148,7 +148,7 @@ artemis_api_management_write (ArtemisRequest *request, ArtemisManagement *manage
 	write->complete = complete;
 	write->operator_id = g_strdup (operator_id);
 	write->token = g_strdup (token);
-	artemis_api_management_submit (request, management, prepare_operation_write, write,
+	artemis_api_management_submit (request, management, NULL, prepare_operation_write, write,
 				       (GDestroyNotify) operation_write_free, failure, with_reason);
 }
 

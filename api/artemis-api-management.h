@@ -21,14 +21,16 @@ void artemis_api_management_write (ArtemisRequest *request, ArtemisManagement *m
 				   gboolean with_reason);
 /*
  * Submits a write to the management write queue: when its turn comes,
- * @prepare(@data) makes the writes of one transaction. Answers
+ * @prepare(@data) makes the writes of one transaction, numbering at most
+ * @new_rows[kind] new rows of each kind (NULL: none; see
+ * artemis_write_queue_submit_numbered_async()). Answers
  * `{"responseStatus":…}`: success once durable and applied; a refusal of
  * @prepare as its error, prefixed with "@failure "; a store failure as
  * artemis_api_management_write() does. @destroy frees @data.
  */
 void artemis_api_management_submit (ArtemisRequest *request, ArtemisManagement *management,
-				    ArtemisWritePrepareFunc prepare, gpointer data, GDestroyNotify destroy,
-				    const char *failure, gboolean with_reason);
+				    const guint *new_rows, ArtemisWritePrepareFunc prepare, gpointer data,
+				    GDestroyNotify destroy, const char *failure, gboolean with_reason);
 /*
  * Answers `{…"responseStatus":<error>…}`: @null_before written as null
  * before it, @null_after after it (each may be NULL), as the failure shape

@@ -17,6 +17,10 @@ struct _ArtemisStorage {
 	gint64 cursor;
 	guint poll_source;
 	gboolean poll_in_flight;
+	gboolean poll_again; /* the backend said "changed" while a poll ran */
+	gboolean poll_failing; /* said once, not at every interval */
+	GSource *wake_source; /* set ready from the backend's thread: poll now */
+	gulong changed_handler;
 };
 
 static void artemis_storage_store_init (ArtemisStoreInterface *iface);
@@ -170,41 +174,6 @@ apply_loaded (ArtemisStorage *self, GPtrArray *loaded)
 	}
 }
 
-/* Rows other nodes wrote, waiting for their turn in the write queue. */
-typedef struct {
-	ArtemisStorage *storage;
-	GPtrArray *loaded;
-} Reload;
-
-static void
-reload_free (Reload *reload)
-{
-	g_object_unref (reload->storage);
-	g_ptr_array_unref (reload->loaded);
-	g_free (reload);
-}
-
-/* Between two writes, never inside one: a write prepared against the old rows commits and applies first. */
-static void
-apply_reload (gpointer data, gpointer user_data)
-{
-	Reload *reload = data;
-
-	if (!reload->storage->closed)
-		apply_loaded (reload->storage, reload->loaded);
-}
-
-static void
-queue_reload (ArtemisStorage *self, GPtrArray *loaded)
-{
-	Reload *reload = g_new0 (Reload, 1);
-
-	reload->storage = g_object_ref (self);
-	reload->loaded = loaded;
-	artemis_write_queue_run (artemis_management_get_write_queue (self->management), apply_reload, reload,
-				 (GDestroyNotify) reload_free);
-}
-
 /* ---- waiting for the worker (start-up, tests) -------------------------- */
 
 typedef struct {
@@ -284,6 +253,12 @@ artemis_storage_open (ArtemisStorage *self, const char *data_dir, GError **error
 
 /* ---- writes ------------------------------------------------------------ */
 
+/* Ids to reserve on the worker. */
+typedef struct {
+	ArtemisStorageKind kind;
+	guint count;
+} Reservation;
+
 static void
 job_commit (ArtemisStorage *self, GTask *task)
 {
@@ -319,11 +294,67 @@ artemis_storage_commit_finish (ArtemisStore *store, GAsyncResult *result, GError
 	return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+static gboolean
+artemis_storage_is_shared (ArtemisStore *store)
+{
+	return artemis_storage_backend_is_shared (ARTEMIS_STORAGE (store)->backend);
+}
+
+static void
+job_reserve_ids (ArtemisStorage *self, GTask *task)
+{
+	const Reservation *reservation = g_task_get_task_data (task);
+	g_autofree gint64 *first = g_new0 (gint64, 1);
+	GError *error = NULL;
+
+	if (!artemis_storage_backend_reserve_ids (self->backend, reservation->kind, reservation->count, first,
+						  &error))
+		g_task_return_error (task, error);
+	else
+		g_task_return_pointer (task, g_steal_pointer (&first), g_free);
+}
+
+static void
+artemis_storage_reserve_ids_async (ArtemisStore *store, ArtemisStorageKind kind, guint count,
+				   GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+	ArtemisStorage *self = ARTEMIS_STORAGE (store);
+	g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+	Reservation *reservation = g_new0 (Reservation, 1);
+	GError *error = NULL;
+
+	g_task_set_source_tag (task, artemis_storage_reserve_ids_async);
+	reservation->kind = kind;
+	reservation->count = count;
+	g_task_set_task_data (task, reservation, g_free);
+	if (!check_usable (self, &error)) {
+		g_task_return_error (task, error);
+		return;
+	}
+	queue_job (self, job_reserve_ids, task);
+}
+
+static gboolean
+artemis_storage_reserve_ids_finish (ArtemisStore *store, GAsyncResult *result, gint64 *first, GError **error)
+{
+	g_autofree gint64 *reserved = NULL;
+
+	g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
+	reserved = g_task_propagate_pointer (G_TASK (result), error);
+	if (reserved == NULL)
+		return FALSE;
+	*first = *reserved;
+	return TRUE;
+}
+
 static void
 artemis_storage_store_init (ArtemisStoreInterface *iface)
 {
 	iface->commit_async = artemis_storage_commit_async;
 	iface->commit_finish = artemis_storage_commit_finish;
+	iface->is_shared = artemis_storage_is_shared;
+	iface->reserve_ids_async = artemis_storage_reserve_ids_async;
+	iface->reserve_ids_finish = artemis_storage_reserve_ids_finish;
 }
 
 /* ---- queries ----------------------------------------------------------- */
@@ -405,36 +436,104 @@ artemis_storage_poll (ArtemisStorage *self, GError **error)
 	return TRUE;
 }
 
+static void start_poll (ArtemisStorage *self);
+
+/*
+ * Back on the main loop, still in the poll's turn in the write queue: no
+ * write of this node committed between the read and now, so what was read
+ * is not older than the state it replaces.
+ */
 static void
 on_polled (GObject *source, GAsyncResult *result, gpointer user_data)
 {
 	ArtemisStorage *self = ARTEMIS_STORAGE (source);
+	g_autoptr (ArtemisWriteQueue) queue = user_data;
 	g_autoptr (GPtrArray) loaded = NULL;
 	g_autoptr (GError) error = NULL;
 
 	self->poll_in_flight = FALSE;
 	loaded = g_task_propagate_pointer (G_TASK (result), &error);
 	/* As Java's refreshers do, a failed poll keeps the state as it was. */
-	if (loaded == NULL) {
-		g_warning ("Cannot poll the shared management store: %s", error->message);
+	if (loaded == NULL && !self->poll_failing)
+		g_warning ("Cannot poll the shared management store (retrying quietly): %s", error->message);
+	else if (loaded != NULL && self->poll_failing)
+		g_message ("Polling the shared management store works again");
+	self->poll_failing = loaded == NULL;
+	if (loaded != NULL && !self->closed)
+		apply_loaded (self, loaded);
+	artemis_write_queue_end_turn (queue);
+	/* A change notified during the poll may have committed after it read. */
+	if (self->poll_again) {
+		self->poll_again = FALSE;
+		start_poll (self);
+	}
+}
+
+/* The poll's turn in the write queue: read on the worker, apply in on_polled(), then the next write. */
+static void
+poll_turn (ArtemisWriteQueue *queue, gpointer data)
+{
+	ArtemisStorage *self = data;
+	g_autoptr (GTask) task = NULL;
+
+	if (self->closed) {
+		self->poll_in_flight = FALSE;
+		artemis_write_queue_end_turn (queue);
 		return;
 	}
-	if (!self->closed)
-		queue_reload (self, g_steal_pointer (&loaded));
+	task = g_task_new (self, NULL, on_polled, g_object_ref (queue));
+	queue_job (self, job_poll, task);
+}
+
+static void
+start_poll (ArtemisStorage *self)
+{
+	if (self->closed)
+		return;
+	if (self->poll_in_flight) {
+		self->poll_again = TRUE;
+		return;
+	}
+	self->poll_in_flight = TRUE;
+	artemis_write_queue_take_turn (artemis_management_get_write_queue (self->management), poll_turn,
+				       g_object_ref (self), g_object_unref);
 }
 
 static gboolean
 on_poll_timeout (gpointer user_data)
 {
 	ArtemisStorage *self = user_data;
-	g_autoptr (GTask) task = NULL;
 
-	if (self->poll_in_flight || self->closed)
-		return G_SOURCE_CONTINUE;
-	self->poll_in_flight = TRUE;
-	task = g_task_new (self, NULL, on_polled, NULL);
-	queue_job (self, job_poll, task);
+	/* The timer only makes sure: a poll already running or due will do. */
+	if (!self->poll_in_flight)
+		start_poll (self);
 	return G_SOURCE_CONTINUE;
+}
+
+/* A source that runs its callback once each time it is set ready, from any thread. */
+static gboolean
+wake_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
+{
+	g_source_set_ready_time (source, -1);
+	return callback (user_data);
+}
+
+static GSourceFuncs wake_funcs = { NULL, NULL, wake_dispatch, NULL, NULL, NULL };
+
+static gboolean
+on_wake (gpointer user_data)
+{
+	start_poll (user_data);
+	return G_SOURCE_CONTINUE;
+}
+
+/* The backend's thread: only wakes the main loop (the source outlives the backend's threads). */
+static void
+on_backend_changed (ArtemisStorageBackend *backend, gpointer user_data)
+{
+	ArtemisStorage *self = user_data;
+
+	g_source_set_ready_time (self->wake_source, 0);
 }
 
 void
@@ -445,6 +544,12 @@ artemis_storage_start_polling (ArtemisStorage *self, guint interval_ms)
 	if (!artemis_storage_backend_is_shared (self->backend) || !self->opened)
 		return;
 	self->poll_source = g_timeout_add (interval_ms, on_poll_timeout, self);
+	self->wake_source = g_source_new (&wake_funcs, sizeof (GSource));
+	g_source_set_callback (self->wake_source, on_wake, self, NULL);
+	g_source_set_name (self->wake_source, "ArtemisStorage changes notified");
+	g_source_attach (self->wake_source, NULL);
+	self->changed_handler =
+		g_signal_connect (self->backend, "changed", G_CALLBACK (on_backend_changed), self);
 }
 
 /* ---- close ------------------------------------------------------------- */
@@ -467,4 +572,9 @@ artemis_storage_close (ArtemisStorage *self)
 	self->closed = TRUE;
 	/* Runs what is queued (close last), then joins the thread. */
 	g_thread_pool_free (g_steal_pointer (&self->worker), FALSE, TRUE);
+	/* The backend is closed: none of its threads emits any more. */
+	g_clear_signal_handler (&self->changed_handler, self->backend);
+	if (self->wake_source != NULL)
+		g_source_destroy (self->wake_source);
+	g_clear_pointer (&self->wake_source, g_source_unref);
 }

@@ -16,10 +16,11 @@ G_DECLARE_FINAL_TYPE (ArtemisStorage, artemis_storage, ARTEMIS, STORAGE, GObject
  * that no disk or network wait ever blocks the main loop. Calls are queued
  * and run in order, one at a time; results come back on the main loop.
  *
- * It is the #ArtemisStore the management write queue commits through, and
- * keeps @management a mirror of the store: loaded whole at start-up, and
- * for a store shared by several nodes the changes others made, polled and
- * reloaded in turn with the writes.
+ * It is the #ArtemisStore the management write queue commits through (and,
+ * for a store shared by several nodes, reserves ids through), and keeps
+ * @management a mirror of the store: loaded whole at start-up, and for a
+ * shared store the changes others made, polled and reloaded in turn with
+ * the writes.
  */
 ArtemisStorage *artemis_storage_new (ArtemisStorageBackend *backend, ArtemisManagement *management,
 				     GError **error);
@@ -39,7 +40,8 @@ void artemis_storage_query_async (ArtemisStorage *storage, const ArtemisStorageR
 GPtrArray *artemis_storage_query_finish (ArtemisStorage *storage, GAsyncResult *result, GError **error);
 
 /*
- * For a store shared by several nodes: every @interval_ms, asks the backend
+ * For a store shared by several nodes: every @interval_ms, and at once
+ * when the backend emits #ArtemisStorageBackend::changed, asks the backend
  * what changed and reloads those kinds into the management state. Nothing
  * for a store of this node alone.
  */

@@ -99,8 +99,8 @@ remove_tree (GFile *file)
 	g_file_delete (file, NULL, NULL);
 }
 
-static void
-remove_path (const char *path)
+void
+artemis_test_remove_path (const char *path)
 {
 	g_autoptr (GFile) file = g_file_new_for_path (path);
 
@@ -213,7 +213,7 @@ artemis_test_server_teardown (ArtemisTestServer *server, gconstpointer unused)
 	while (g_main_context_iteration (NULL, FALSE))
 		;
 	g_clear_object (&server->daemon);
-	remove_path (server->dir);
+	artemis_test_remove_path (server->dir);
 	g_clear_pointer (&server->dir, g_free);
 }
 
@@ -910,7 +910,7 @@ artemis_test_daemon_free (ArtemisTestDaemon *daemon)
 	}
 	abort_log_path = NULL;
 	g_clear_object (&daemon->process);
-	remove_path (daemon->dir);
+	artemis_test_remove_path (daemon->dir);
 	g_free (daemon->dir);
 	g_free (daemon->data_dir);
 	g_free (daemon->config_path);

@@ -49,6 +49,8 @@ guint artemis_test_find_free_port (void);
 
 /* Iterates the default main context for @ms milliseconds. */
 void artemis_test_wait_ms (guint ms);
+/* Removes @path, a file or a whole directory tree. */
+void artemis_test_remove_path (const char *path);
 
 /**
  * ArtemisTestServer:

@@ -374,6 +374,196 @@ test_canary (Fixture *fixture, gconstpointer data)
 				       "\"instanceId\":\"10.0.0.9\""));
 }
 
+/* ---- ids reserved by a shared store ------------------------------------ */
+
+/* Empties every pool, then gives each group kind @counts[kind] ids no row has yet. */
+static void
+reset_pools (ArtemisGroups *groups, const guint *counts)
+{
+	static gint64 next = 1000;
+
+	for (guint kind = ARTEMIS_GROUP_FIRST_KIND; kind < ARTEMIS_GROUP_FIRST_KIND + ARTEMIS_GROUP_N_KINDS; kind++) {
+		while (artemis_groups_count_reserved_ids (groups, kind) > 0)
+			artemis_groups_allocate_id (groups, kind);
+		if (counts[kind] > 0)
+			artemis_groups_add_reserved_ids (groups, kind, next, counts[kind]);
+		next += 1000;
+	}
+}
+
+static void
+test_reserved_ids (Fixture *fixture, gconstpointer data)
+{
+	g_autoptr (ArtemisGroupRequest) request = NULL;
+	g_autoptr (GPtrArray) writes = NULL;
+	g_autoptr (GError) error = NULL;
+	g_autoptr (ArtemisStorageRecord) filter = artemis_storage_record_new (ARTEMIS_STORAGE_SERVICE_GROUP);
+	g_autoptr (GPtrArray) rows = NULL;
+
+	artemis_groups_set_reserved_ids (fixture->groups, TRUE);
+	artemis_groups_add_reserved_ids (fixture->groups, ARTEMIS_STORAGE_SERVICE_GROUP, 100, 2);
+	artemis_groups_add_reserved_ids (fixture->groups, ARTEMIS_STORAGE_SERVICE_GROUP, 500, 1);
+	g_assert_cmpuint (artemis_groups_count_reserved_ids (fixture->groups, ARTEMIS_STORAGE_SERVICE_GROUP), ==, 3);
+	apply (fixture, artemis_group_writes_upsert_groups,
+	       "{" CTX ",'groups':[" GROUP_IN ("demo.hello", "a", "active") "," GROUP_IN ("demo.hello", "b", "active")
+	       "," GROUP_IN ("demo.hello", "c", "active") "]}");
+	rows = artemis_groups_list (fixture->groups, filter);
+	g_assert_cmpuint (rows->len, ==, 3);
+	g_assert_cmpint (((ArtemisStorageRecord *) g_ptr_array_index (rows, 0))->id, ==, 100);
+	g_assert_cmpint (((ArtemisStorageRecord *) g_ptr_array_index (rows, 1))->id, ==, 101);
+	g_assert_cmpint (((ArtemisStorageRecord *) g_ptr_array_index (rows, 2))->id, ==, 500);
+	g_assert_cmpuint (artemis_groups_count_reserved_ids (fixture->groups, ARTEMIS_STORAGE_SERVICE_GROUP), ==, 0);
+	/* A pool run dry refuses the write, whole, and says why. */
+	request = decode ("{" CTX ",'groups':[" GROUP_IN ("demo.hello", "a", "inactive") ","
+			  GROUP_IN ("demo.hello", "new", "active") "]}", ARTEMIS_STORAGE_SERVICE_GROUP);
+	writes = artemis_group_writes_upsert_groups (fixture->groups, request, &error);
+	g_assert_null (writes);
+	g_assert_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_UNAVAILABLE);
+	g_assert_cmpstr (error->message, ==,
+			 "No id is left for a new row of service_group: the ids the store reserved ran out");
+	g_assert_cmpstr (artemis_storage_record_get_string (g_ptr_array_index (rows, 0), ARTEMIS_STORAGE_FIELD_STATUS),
+			 ==, "active");
+	/* Rows that exist need no id. */
+	apply (fixture, artemis_group_writes_upsert_groups,
+	       "{" CTX ",'groups':[" GROUP_IN ("demo.hello", "A", "inactive") "]}");
+	/* Counted on locally again, from the highest id seen. */
+	artemis_groups_set_reserved_ids (fixture->groups, FALSE);
+	g_assert_cmpint (artemis_groups_allocate_id (fixture->groups, ARTEMIS_STORAGE_SERVICE_GROUP), ==, 501);
+}
+
+/* The id of the row of @kind named @name (a group of demo.hello in SHA-Z1, or a rule of demo.hello), as text. */
+static char *
+id_of (Fixture *fixture, ArtemisStorageKind kind, const char *name)
+{
+	g_autoptr (ArtemisStorageRecord) key = artemis_storage_record_new (kind);
+	const ArtemisStorageRecord *row;
+
+	artemis_storage_record_set_string (key, ARTEMIS_STORAGE_FIELD_SERVICE_ID, "demo.hello");
+	artemis_storage_record_set_string (key, ARTEMIS_STORAGE_FIELD_NAME, name);
+	if (kind == ARTEMIS_STORAGE_SERVICE_GROUP) {
+		artemis_storage_record_set_string (key, ARTEMIS_STORAGE_FIELD_REGION_ID, "SHA");
+		artemis_storage_record_set_string (key, ARTEMIS_STORAGE_FIELD_ZONE_ID, "SHA-Z1");
+	}
+	row = artemis_groups_find (fixture->groups, key);
+	g_assert_nonnull (row);
+	return g_strdup_printf ("%" G_GINT64_FORMAT, row->id);
+}
+
+/* @text with every @placeholder replaced by @value. */
+static char *
+replace (const char *text, const char *placeholder, const char *value)
+{
+	g_auto (GStrv) parts = g_strsplit (text, placeholder, -1);
+
+	return g_strjoinv (value, parts);
+}
+
+/*
+ * Runs @write on @body with exactly the bound of ids in the pools, then,
+ * for each kind whose ids it used up, with one less (it must fail cleanly),
+ * and applies it. Marks those kinds in @tight.
+ */
+static void
+assert_bound (Fixture *fixture, ArtemisGroupWriteFunc write, const char *body, gboolean *tight)
+{
+	g_autoptr (ArtemisGroupRequest) request = decode (body, ARTEMIS_STORAGE_SERVICE_GROUP);
+	g_autoptr (GPtrArray) writes = NULL;
+	g_autoptr (GError) error = NULL;
+	guint bound[ARTEMIS_STORAGE_N_KINDS];
+	guint used[ARTEMIS_STORAGE_N_KINDS] = { 0 };
+
+	artemis_group_writes_count_new_rows (request, bound);
+	reset_pools (fixture->groups, bound);
+	writes = write (fixture->groups, request, &error);
+	g_assert_no_error (error);
+	g_clear_pointer (&writes, g_ptr_array_unref);
+	for (guint kind = 0; kind < ARTEMIS_STORAGE_N_KINDS; kind++) {
+		if (artemis_group_kind_is_state (kind))
+			used[kind] = bound[kind] - artemis_groups_count_reserved_ids (fixture->groups, kind);
+		else
+			g_assert_cmpuint (bound[kind], ==, 0);
+	}
+	for (guint kind = 0; kind < ARTEMIS_STORAGE_N_KINDS; kind++) {
+		guint less[ARTEMIS_STORAGE_N_KINDS];
+
+		if (used[kind] == 0 || used[kind] < bound[kind])
+			continue;
+		tight[kind] = TRUE;
+		memcpy (less, bound, sizeof less);
+		less[kind]--;
+		reset_pools (fixture->groups, less);
+		writes = write (fixture->groups, request, &error);
+		g_assert_null (writes);
+		g_assert_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_UNAVAILABLE);
+		g_clear_error (&error);
+	}
+	reset_pools (fixture->groups, bound);
+	writes = write (fixture->groups, request, &error);
+	g_assert_no_error (error);
+	artemis_management_apply (fixture->management, writes);
+}
+
+/*
+ * The bound the write queue reserves for (artemis_group_writes_count_new_rows()):
+ * enough for what each write function creates, and used up for every kind
+ * by some request.
+ */
+static void
+test_new_rows_bound (Fixture *fixture, gconstpointer data)
+{
+	static const struct {
+		ArtemisGroupWriteFunc write;
+		const char *body;
+	} cases[] = {
+		{ artemis_group_writes_upsert_groups, "{" CTX ",'groups':[" GROUP_IN ("demo.hello", "a", "active") ","
+						      GROUP_IN ("demo.hello", "b", "active") "]}" },
+		{ artemis_group_writes_upsert_rules,
+		  "{" CTX ",'routeRules':[{'name':'r','serviceId':'demo.hello','status':'active','strategy':'s'},"
+		  "{'name':'q','serviceId':'demo.hello','status':'active','strategy':'s'}]}" },
+		{ artemis_group_writes_create_rule,
+		  "{" CTX ",'routeRule':{'name':'c','serviceId':'demo.hello','status':'active','strategy':'s'},"
+		  "'groups':[{'appId':'1','name':'x','regionId':'SHA','serviceId':'demo.hello','status':'active',"
+		  "'zoneId':'Z','weight':1},{'appId':'1','name':'y','regionId':'SHA','serviceId':'demo.hello',"
+		  "'status':'active','zoneId':'Z','weight':2},{'appId':'1','name':'a','regionId':'SHA',"
+		  "'serviceId':'demo.hello','status':'active','zoneId':'SHA-Z1','weight':3}]}" },
+		{ artemis_group_writes_upsert_tags,
+		  "{'groupTagsList':[{'groupId':GROUP,'tags':{'k1':'v','k2':'v'}},{'groupId':GROUP,'tags':{'k3':'v'}}]}" },
+		{ artemis_group_writes_operate_groups,
+		  "{" CTX ",'groupOperationsList':[{'groupId':GROUP,'operations':['o1','o2']},"
+		  "{'groupId':GROUP,'operations':['o3']}],'operationComplete':false}" },
+		{ artemis_group_writes_operate_group,
+		  "{" CTX ",'serviceId':'demo.hello','regionId':'SHA','zoneId':'Z2','name':'n','appId':'1',"
+		  "'status':'active'}" },
+		{ artemis_group_writes_insert_members,
+		  "{" CTX ",'groupInstances':[{'groupId':GROUP,'instanceId':'i-1'},{'groupId':GROUP,'instanceId':'i-2'}]}" },
+		{ artemis_group_writes_upsert_logic_instances,
+		  "{" CTX ",'serviceInstances':[{'serviceId':'demo.hello','instanceId':'l-1','groupId':'a','ip':'1',"
+		  "'machineName':'m','protocol':'http','regionId':'SHA','zoneId':'Z','healthCheckUrl':'h','url':'u',"
+		  "'metadata':{}}]}" },
+		{ artemis_group_writes_upsert_rule_groups,
+		  "{" CTX ",'routeRuleGroups':[{'routeRuleId':RULE,'groupId':GROUP,'unreleasedWeight':1}]}" },
+		{ artemis_group_writes_update_canary_ips,
+		  "{" CTX ",'serviceId':'demo.hello','appId':'app','canaryIps':['10.0.0.1','10.0.0.2','10.0.0.1']}" },
+	};
+	gboolean tight[ARTEMIS_STORAGE_N_KINDS] = { FALSE };
+
+	artemis_groups_set_reserved_ids (fixture->groups, TRUE);
+	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+		g_autofree char *group_id = strstr (cases[i].body, "GROUP") != NULL
+						    ? id_of (fixture, ARTEMIS_STORAGE_SERVICE_GROUP, "a")
+						    : g_strdup ("");
+		g_autofree char *rule_id = strstr (cases[i].body, "RULE") != NULL
+						   ? id_of (fixture, ARTEMIS_STORAGE_ROUTE_RULE, "r")
+						   : g_strdup ("");
+		g_autofree char *with_group = replace (cases[i].body, "GROUP", group_id);
+		g_autofree char *body = replace (with_group, "RULE", rule_id);
+
+		assert_bound (fixture, cases[i].write, body, tight);
+	}
+	for (guint kind = ARTEMIS_GROUP_FIRST_KIND; kind < ARTEMIS_GROUP_FIRST_KIND + ARTEMIS_GROUP_N_KINDS; kind++)
+		g_assert_true (tight[kind]);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -386,6 +576,8 @@ main (int argc, char **argv)
 	ADD ("group-down", test_group_down);
 	ADD ("pushes", test_pushes);
 	ADD ("canary", test_canary);
+	ADD ("reserved-ids", test_reserved_ids);
+	ADD ("new-rows-bound", test_new_rows_bound);
 #undef ADD
 
 	return g_test_run ();

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "artemis-storage.h"
+#include "artemis-test-node.h"
 #include "artemis-storage-sqlite-plugin.h"
 #include "artemis-storage-sqlite-schema.h"
 
@@ -72,12 +73,12 @@ new_sqlite (const char *settings)
 }
 
 static ArtemisStorageBackend *
-open_sqlite (Fixture *fixture)
+open_sqlite (const char *dir)
 {
 	ArtemisStorageBackend *backend = new_sqlite (NULL);
 	g_autoptr (GError) error = NULL;
 
-	g_assert_true (artemis_storage_backend_open (backend, fixture->dir, &error));
+	g_assert_true (artemis_storage_backend_open (backend, dir, &error));
 	g_assert_no_error (error);
 	return backend;
 }
@@ -211,7 +212,7 @@ test_sqlite_fresh (Fixture *fixture, gconstpointer data)
 	/* A zero-length file is a new database too (sqlite3 leaves one behind). */
 	if (data != NULL)
 		g_assert_true (g_file_set_contents (fixture->path, "", 0, NULL));
-	backend = open_sqlite (fixture);
+	backend = open_sqlite (fixture->dir);
 	artemis_storage_backend_close (backend);
 	assert_sql (fixture, "SELECT version FROM schema_version", "2\n");
 	assert_sql (fixture,
@@ -228,7 +229,7 @@ test_sqlite_fresh (Fixture *fixture, gconstpointer data)
 static void
 test_sqlite_round_trip (Fixture *fixture, gconstpointer data)
 {
-	g_autoptr (ArtemisStorageBackend) backend = open_sqlite (fixture);
+	g_autoptr (ArtemisStorageBackend) backend = open_sqlite (fixture->dir);
 
 	for (ArtemisStorageKind kind = 0; kind < ARTEMIS_STORAGE_N_KINDS; kind++) {
 		const ArtemisStorageKindInfo *info = artemis_storage_kind_get_info (kind);
@@ -262,7 +263,7 @@ test_sqlite_round_trip (Fixture *fixture, gconstpointer data)
 static void
 test_sqlite_upsert (Fixture *fixture, gconstpointer data)
 {
-	g_autoptr (ArtemisStorageBackend) backend = open_sqlite (fixture);
+	g_autoptr (ArtemisStorageBackend) backend = open_sqlite (fixture->dir);
 	g_autoptr (ArtemisStorageRecord) upper =
 		new_row (ARTEMIS_STORAGE_INSTANCE_OPERATION, "I-1", "PULLOUT", "ops2", 2);
 	g_autoptr (ArtemisStorageRecord) filter = artemis_storage_record_new (ARTEMIS_STORAGE_INSTANCE_OPERATION);
@@ -293,7 +294,7 @@ test_sqlite_upsert (Fixture *fixture, gconstpointer data)
 static void
 test_sqlite_log_filters (Fixture *fixture, gconstpointer data)
 {
-	g_autoptr (ArtemisStorageBackend) backend = open_sqlite (fixture);
+	g_autoptr (ArtemisStorageBackend) backend = open_sqlite (fixture->dir);
 	g_autoptr (GPtrArray) writes = artemis_storage_write_array_new ();
 	g_autoptr (ArtemisStorageRecord) filter = artemis_storage_record_new (ARTEMIS_STORAGE_SERVER_LOG);
 	g_autoptr (GPtrArray) by_operator = NULL;
@@ -324,7 +325,7 @@ test_sqlite_log_filters (Fixture *fixture, gconstpointer data)
 static void
 test_sqlite_atomic (Fixture *fixture, gconstpointer data)
 {
-	g_autoptr (ArtemisStorageBackend) backend = open_sqlite (fixture);
+	g_autoptr (ArtemisStorageBackend) backend = open_sqlite (fixture->dir);
 	g_autoptr (GPtrArray) writes = artemis_storage_write_array_new ();
 	g_autoptr (GPtrArray) state = NULL;
 	g_autoptr (GPtrArray) log = NULL;
@@ -360,7 +361,7 @@ test_sqlite_atomic (Fixture *fixture, gconstpointer data)
 static void
 test_sqlite_reopen (Fixture *fixture, gconstpointer data)
 {
-	g_autoptr (ArtemisStorageBackend) first = open_sqlite (fixture);
+	g_autoptr (ArtemisStorageBackend) first = open_sqlite (fixture->dir);
 	g_autoptr (ArtemisStorageBackend) second = NULL;
 	g_autoptr (GPtrArray) records = NULL;
 	g_autofree char *schema = NULL;
@@ -371,7 +372,7 @@ test_sqlite_reopen (Fixture *fixture, gconstpointer data)
 	artemis_storage_backend_close (first);
 	schema = sql (fixture, SCHEMA);
 	rows = sql (fixture, "SELECT * FROM server");
-	second = open_sqlite (fixture);
+	second = open_sqlite (fixture->dir);
 	records = query_all (second, ARTEMIS_STORAGE_SERVER_OPERATION);
 	g_assert_cmpuint (records->len, ==, 1);
 	artemis_storage_backend_close (second);
@@ -384,7 +385,7 @@ test_sqlite_reopen (Fixture *fixture, gconstpointer data)
 static void
 test_sqlite_node_ids (Fixture *fixture, gconstpointer data)
 {
-	g_autoptr (ArtemisStorageBackend) backend = open_sqlite (fixture);
+	g_autoptr (ArtemisStorageBackend) backend = open_sqlite (fixture->dir);
 	ArtemisStorageRecord *row = new_row (ARTEMIS_STORAGE_ROUTE_RULE_GROUP, NULL, NULL, NULL, 5);
 	g_autoptr (ArtemisStorageRecord) again = NULL;
 	g_autoptr (GPtrArray) records = NULL;
@@ -436,7 +437,7 @@ test_sqlite_migrate_v1 (Fixture *fixture, gconstpointer data)
 	sqlite3_close (db);
 	assert_sql (fixture, "SELECT version FROM schema_version", "1\n");
 
-	backend = open_sqlite (fixture);
+	backend = open_sqlite (fixture->dir);
 	assert_sql (fixture, "SELECT version FROM schema_version", "2\n");
 	operations = query_all (backend, ARTEMIS_STORAGE_INSTANCE_OPERATION);
 	logs = query_all (backend, ARTEMIS_STORAGE_INSTANCE_LOG);
@@ -455,7 +456,7 @@ test_sqlite_migrate_v1 (Fixture *fixture, gconstpointer data)
 static void
 test_sqlite_newer (Fixture *fixture, gconstpointer data)
 {
-	g_autoptr (ArtemisStorageBackend) backend = open_sqlite (fixture);
+	g_autoptr (ArtemisStorageBackend) backend = open_sqlite (fixture->dir);
 
 	artemis_storage_backend_close (backend);
 	g_free (sql (fixture, "UPDATE schema_version SET version = 3"));
@@ -475,7 +476,7 @@ static void
 test_sqlite_corrupt (Fixture *fixture, gconstpointer data)
 {
 	g_autoptr (GByteArray) junk = g_byte_array_new ();
-	g_autoptr (ArtemisStorageBackend) backend = open_sqlite (fixture);
+	g_autoptr (ArtemisStorageBackend) backend = open_sqlite (fixture->dir);
 
 	artemis_storage_backend_close (backend);
 	if (data == NULL) {
@@ -513,7 +514,7 @@ test_sqlite_unwritable (Fixture *fixture, gconstpointer data)
 		g_test_message ("A read-only file is writable for root: not tried");
 		return;
 	}
-	g_object_unref (open_sqlite (fixture));
+	g_object_unref (open_sqlite (fixture->dir));
 	g_assert_cmpint (g_chmod (fixture->path, 0444), ==, 0);
 	assert_open_fails (fixture, "The database */artemis.db is not writable");
 }
@@ -547,7 +548,14 @@ struct _TestStore {
 	GMutex lock;
 	GPtrArray *rows[ARTEMIS_STORAGE_N_KINDS];
 	gint64 generation; /* bumped by another node's write */
+	gint64 next_ids[ARTEMIS_STORAGE_N_KINDS];
+	guint reservations;
+	ArtemisStorageKind changed_kind; /* what poll_changes says another node changed */
+	GCond gate; /* a poll waits while gate_closed, counted in polls_waiting */
+	gboolean gate_closed;
+	guint polls_waiting;
 	gboolean fail_commits;
+	gboolean fail_reservations;
 	GThread *thread; /* where the vfuncs ran */
 	gboolean other_thread;
 };
@@ -632,12 +640,33 @@ test_store_poll_changes (ArtemisStorageBackend *backend, gint64 *cursor, GArray 
 {
 	TestStore *self = TEST_STORE (backend);
 	g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->lock);
-	ArtemisStorageKind kind = ARTEMIS_STORAGE_INSTANCE_OPERATION;
 
 	note_thread (self);
+	self->polls_waiting++;
+	while (self->gate_closed)
+		g_cond_wait (&self->gate, &self->lock);
+	self->polls_waiting--;
 	if (self->generation > *cursor)
-		g_array_append_val (kinds, kind);
+		g_array_append_val (kinds, self->changed_kind);
 	*cursor = self->generation;
+	return TRUE;
+}
+
+static gboolean
+test_store_reserve_ids (ArtemisStorageBackend *backend, ArtemisStorageKind kind, guint count, gint64 *first,
+			GError **error)
+{
+	TestStore *self = TEST_STORE (backend);
+	g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+
+	note_thread (self);
+	if (self->fail_reservations) {
+		g_set_error_literal (error, ARTEMIS_ERROR, ARTEMIS_ERROR_UNAVAILABLE, "the database is away");
+		return FALSE;
+	}
+	self->reservations++;
+	*first = self->next_ids[kind];
+	self->next_ids[kind] += count;
 	return TRUE;
 }
 
@@ -660,6 +689,7 @@ test_store_finalize (GObject *object)
 	for (guint i = 0; i < ARTEMIS_STORAGE_N_KINDS; i++)
 		g_ptr_array_unref (self->rows[i]);
 	g_mutex_clear (&self->lock);
+	g_cond_clear (&self->gate);
 	G_OBJECT_CLASS (test_store_parent_class)->finalize (object);
 }
 
@@ -673,105 +703,74 @@ test_store_class_init (TestStoreClass *klass)
 	backend_class->query = test_store_query;
 	backend_class->commit = test_store_commit;
 	backend_class->poll_changes = test_store_poll_changes;
+	backend_class->reserve_ids = test_store_reserve_ids;
 }
 
 static void
 test_store_init (TestStore *self)
 {
 	g_mutex_init (&self->lock);
-	for (guint i = 0; i < ARTEMIS_STORAGE_N_KINDS; i++)
+	g_cond_init (&self->gate);
+	self->changed_kind = ARTEMIS_STORAGE_INSTANCE_OPERATION;
+	for (guint i = 0; i < ARTEMIS_STORAGE_N_KINDS; i++) {
 		self->rows[i] = artemis_storage_record_array_new ();
+		self->next_ids[i] = 1000;
+	}
+}
+
+/* A shared store that cannot reserve ids: a plugin's bug, refused at open. */
+#define TEST_TYPE_BARE_STORE (test_bare_store_get_type ())
+G_DECLARE_FINAL_TYPE (TestBareStore, test_bare_store, TEST, BARE_STORE, ArtemisStorageBackend)
+
+struct _TestBareStore {
+	ArtemisStorageBackend parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (TestBareStore, test_bare_store, ARTEMIS_TYPE_STORAGE_BACKEND)
+
+static gboolean
+test_bare_store_open (ArtemisStorageBackend *backend, const char *data_dir, GError **error)
+{
+	g_assert_not_reached ();
+}
+
+static gboolean
+test_bare_store_poll_changes (ArtemisStorageBackend *backend, gint64 *cursor, GArray *kinds, GError **error)
+{
+	return TRUE;
+}
+
+static void
+test_bare_store_class_init (TestBareStoreClass *klass)
+{
+	ArtemisStorageBackendClass *backend_class = ARTEMIS_STORAGE_BACKEND_CLASS (klass);
+
+	backend_class->open = test_bare_store_open;
+	backend_class->poll_changes = test_bare_store_poll_changes;
+}
+
+static void
+test_bare_store_init (TestBareStore *self)
+{
 }
 
 /* ---- ArtemisStorage: the worker, the load, writes, polling -------------- */
 
-typedef struct {
-	Fixture files;
-	ArtemisConfig *config;
-	ArtemisNode *node;
-	ArtemisChangeLog *log;
-	ArtemisRegistry *registry;
-	ArtemisManagement *management;
-	ArtemisStorage *storage;
-	ArtemisInstance *i1;
-	GString *changes;
-} Node;
-
-static void
-on_change (ArtemisChange *change, gpointer user_data)
-{
-	g_string_append_printf (user_data, "%s %s ", artemis_change_type_to_string (change->type),
-				artemis_instance_get (change->instance, ARTEMIS_INSTANCE_INSTANCE_ID));
-}
-
-static void
-node_set_up (Node *node, gconstpointer data)
-{
-	g_autoptr (ArtemisInstanceBuilder) builder = artemis_instance_builder_new ();
-
-	fixture_set_up (&node->files, NULL);
-	node->config = artemis_config_new ();
-	g_assert_true (artemis_config_load_data (node->config, "[deployment]\nregion-id=SHA\nzone-id=Z1\n", NULL));
-	node->node = artemis_node_new (node->config, "http://127.0.0.1:8080/");
-	node->log = artemis_change_log_new (100);
-	node->registry = artemis_registry_new (node->config, node->node, node->log);
-	node->management = artemis_management_new (node->registry);
-	artemis_instance_builder_set (builder, ARTEMIS_INSTANCE_REGION_ID, "SHA");
-	artemis_instance_builder_set (builder, ARTEMIS_INSTANCE_ZONE_ID, "Z1");
-	artemis_instance_builder_set (builder, ARTEMIS_INSTANCE_SERVICE_ID, "demo.hello");
-	artemis_instance_builder_set (builder, ARTEMIS_INSTANCE_INSTANCE_ID, "x-1");
-	artemis_instance_builder_set (builder, ARTEMIS_INSTANCE_URL, "http://x/");
-	node->i1 = artemis_instance_builder_end (builder);
-	artemis_registry_register (node->registry, node->i1);
-	node->changes = g_string_new (NULL);
-	artemis_change_log_add_listener (node->log, on_change, node->changes, NULL);
-}
-
-static void
-node_tear_down (Node *node, gconstpointer data)
-{
-	g_clear_object (&node->storage);
-	g_string_free (node->changes, TRUE);
-	artemis_instance_unref (node->i1);
-	g_clear_object (&node->management);
-	g_clear_object (&node->registry);
-	g_clear_object (&node->log);
-	g_clear_object (&node->node);
-	artemis_config_free (node->config);
-	fixture_tear_down (&node->files, NULL);
-}
-
-static void
-node_open (Node *node, ArtemisStorageBackend *backend)
-{
-	g_autoptr (GError) error = NULL;
-
-	node->storage = artemis_storage_new (backend, node->management, &error);
-	g_assert_no_error (error);
-	g_assert_true (artemis_storage_open (node->storage, node->files.dir, &error));
-	g_assert_no_error (error);
-	artemis_write_queue_set_store (artemis_management_get_write_queue (node->management),
-				       ARTEMIS_STORE (node->storage));
-}
-
-static gboolean
-is_down (Node *node)
-{
-	return artemis_management_is_instance_down (node->management, node->i1);
-}
+/* A node's management and storage (artemis-test-node.c), x-1 of demo.hello registered. */
+typedef ArtemisTestNode Node;
 
 /* The state the store holds is in force before the node serves. */
 static void
 test_worker_load (Node *node, gconstpointer data)
 {
-	g_autoptr (ArtemisStorageBackend) seeded = open_sqlite (&node->files);
+	g_autoptr (ArtemisStorageBackend) seeded = open_sqlite (node->dir);
 	g_autoptr (ArtemisStorageBackend) backend = new_sqlite (NULL);
 
 	g_assert_true (commit_one (seeded, ARTEMIS_STORAGE_PUT,
 				   new_row (ARTEMIS_STORAGE_INSTANCE_OPERATION, "X-1", "pullout", "ops1", 1), NULL));
 	artemis_storage_backend_close (seeded);
-	node_open (node, backend);
-	g_assert_true (is_down (node));
+	artemis_test_node_open (node, backend);
+	g_assert_true (artemis_test_node_is_down (node));
 	g_assert_cmpstr (node->changes->str, ==, "delete x-1 ");
 }
 
@@ -779,74 +778,31 @@ static void
 test_worker_open_fails (Node *node, gconstpointer data)
 {
 	g_autoptr (ArtemisStorageBackend) backend = new_sqlite (NULL);
+	g_autofree char *path = g_build_filename (node->dir, "artemis.db", NULL);
 	g_autoptr (GError) error = NULL;
 
-	g_assert_true (g_file_set_contents (node->files.path, "not a database, not at all; long enough to be read"
+	g_assert_true (g_file_set_contents (path, "not a database, not at all; long enough to be read"
 							       " as a header by SQLite, surely, yes, it is: 100 bytes",
 					    -1, NULL));
 	node->storage = artemis_storage_new (backend, node->management, NULL);
-	g_assert_false (artemis_storage_open (node->storage, node->files.dir, &error));
+	g_assert_false (artemis_storage_open (node->storage, node->dir, &error));
 	g_assert_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_INTERNAL);
 	g_assert_nonnull (strstr (error->message, "file is not a database"));
 }
 
 typedef struct {
 	gboolean done;
-	gboolean ok;
 	GError *error;
 	GPtrArray *records;
-} Result;
-
-static void
-on_written (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-	Result *out = user_data;
-
-	out->ok = artemis_write_queue_submit_finish (ARTEMIS_WRITE_QUEUE (source), result, NULL, &out->error);
-	out->done = TRUE;
-}
-
-static GPtrArray *
-prepare_given (gpointer writes, GError **error)
-{
-	return g_ptr_array_ref (writes);
-}
-
-/* Commits @writes through the node's write queue. */
-static void
-submit (Node *node, GPtrArray *writes, Result *written)
-{
-	artemis_write_queue_submit_async (artemis_management_get_write_queue (node->management), prepare_given,
-					  g_ptr_array_ref (writes), (GDestroyNotify) g_ptr_array_unref, on_written,
-					  written);
-}
+} Queried;
 
 static void
 on_queried (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-	Result *out = user_data;
+	Queried *out = user_data;
 
 	out->records = artemis_storage_query_finish (ARTEMIS_STORAGE (source), result, &out->error);
 	out->done = TRUE;
-}
-
-static void
-wait_for (Result *result)
-{
-	while (!result->done)
-		g_main_context_iteration (NULL, TRUE);
-}
-
-static GPtrArray *
-pull_out (Node *node, gboolean complete)
-{
-	g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) artemis_operations_free);
-	ArtemisOperations *operations = artemis_operations_new (
-		artemis_operation_key_new (ARTEMIS_OPERATION_TARGET_INSTANCE, "SHA", "demo.hello", "x-1"));
-
-	artemis_operations_add (operations, "pullout");
-	g_ptr_array_add (list, operations);
-	return artemis_management_prepare_writes (node->management, list, complete, "ops1", "t");
 }
 
 /* The answer comes back on the main loop, after the commit, with the state applied. */
@@ -856,24 +812,28 @@ test_worker_write (Node *node, gconstpointer data)
 	g_autoptr (ArtemisStorageBackend) backend = new_sqlite (NULL);
 	g_autoptr (GPtrArray) writes = NULL;
 	g_autoptr (ArtemisStorageRecord) filter = artemis_storage_record_new (ARTEMIS_STORAGE_INSTANCE_LOG);
-	Result written = { FALSE }, logs = { FALSE };
+	g_autofree char *path = g_build_filename (node->dir, "artemis.db", NULL);
+	Fixture files = { node->dir, path };
+	ArtemisTestWrite written = { FALSE };
+	Queried logs = { FALSE };
 
-	node_open (node, backend);
-	writes = pull_out (node, FALSE);
-	submit (node, writes, &written);
+	artemis_test_node_open (node, backend);
+	writes = artemis_test_node_pull_out (node, FALSE);
+	artemis_test_node_submit (node, writes, &written);
 	g_assert_false (written.done);
-	g_assert_false (is_down (node));
-	wait_for (&written);
+	g_assert_false (artemis_test_node_is_down (node));
+	g_assert_true (artemis_test_write_wait (&written));
 	g_assert_no_error (written.error);
 	g_assert_true (written.ok);
-	g_assert_true (is_down (node));
+	g_assert_true (artemis_test_node_is_down (node));
 	g_assert_cmpstr (node->changes->str, ==, "delete x-1 ");
 	artemis_storage_query_async (node->storage, filter, NULL, on_queried, &logs);
-	wait_for (&logs);
+	while (!logs.done)
+		g_main_context_iteration (NULL, TRUE);
 	g_assert_no_error (logs.error);
 	g_assert_cmpuint (logs.records->len, ==, 1);
 	g_ptr_array_unref (logs.records);
-	assert_sql (&node->files, "SELECT instance_id, operation, operator_id, token FROM instance",
+	assert_sql (&files, "SELECT instance_id, operation, operator_id, token FROM instance",
 		    "x-1|pullout|ops1|t\n");
 }
 
@@ -883,18 +843,18 @@ test_worker_failure (Node *node, gconstpointer data)
 {
 	g_autoptr (TestStore) store = g_object_new (TEST_TYPE_STORE, NULL);
 	g_autoptr (GPtrArray) writes = NULL;
-	Result written = { FALSE };
+	ArtemisTestWrite written = { FALSE };
 
-	node_open (node, ARTEMIS_STORAGE_BACKEND (store));
+	artemis_test_node_open (node, ARTEMIS_STORAGE_BACKEND (store));
 	store->fail_commits = TRUE;
-	writes = pull_out (node, FALSE);
-	submit (node, writes, &written);
-	wait_for (&written);
+	writes = artemis_test_node_pull_out (node, FALSE);
+	artemis_test_node_submit (node, writes, &written);
+	g_assert_true (artemis_test_write_wait (&written));
 	g_assert_false (written.ok);
 	g_assert_error (written.error, ARTEMIS_ERROR, ARTEMIS_ERROR_INTERNAL);
 	g_assert_cmpstr (written.error->message, ==, "disk on fire");
 	g_clear_error (&written.error);
-	g_assert_false (is_down (node));
+	g_assert_false (artemis_test_node_is_down (node));
 	g_assert_cmpstr (node->changes->str, ==, "");
 	/* Every backend call ran on one thread of its own. */
 	g_assert_nonnull (store->thread);
@@ -903,8 +863,8 @@ test_worker_failure (Node *node, gconstpointer data)
 	/* Once closed, nothing more reaches the backend. */
 	artemis_storage_close (node->storage);
 	written.done = FALSE;
-	submit (node, writes, &written);
-	wait_for (&written);
+	artemis_test_node_submit (node, writes, &written);
+	g_assert_true (artemis_test_write_wait (&written));
 	g_assert_error (written.error, ARTEMIS_ERROR, ARTEMIS_ERROR_UNAVAILABLE);
 	g_assert_cmpstr (written.error->message, ==, "The management store is closed");
 	g_clear_error (&written.error);
@@ -917,49 +877,226 @@ on_timeout (gpointer user_data)
 	return G_SOURCE_REMOVE;
 }
 
+/* Iterates the main loop until x-1 is @down, for 5 s at most. */
+static void
+wait_until_down (Node *node, gboolean down)
+{
+	gboolean timed_out = FALSE;
+	guint timeout = g_timeout_add (5000, on_timeout, &timed_out);
+
+	while (artemis_test_node_is_down (node) != down && !timed_out)
+		g_main_context_iteration (NULL, TRUE);
+	g_assert_false (timed_out);
+	g_source_remove (timeout);
+}
+
 /* Other nodes' changes reach this one: polled, applied, pushed. */
 static void
 test_shared_poll (Node *node, gconstpointer data)
 {
 	g_autoptr (TestStore) store = g_object_new (TEST_TYPE_STORE, NULL);
 	g_autoptr (GError) error = NULL;
-	gboolean timed_out = FALSE;
-	guint timeout;
 
-	node_open (node, ARTEMIS_STORAGE_BACKEND (store));
+	artemis_test_node_open (node, ARTEMIS_STORAGE_BACKEND (store));
 	g_assert_true (artemis_storage_backend_is_shared (ARTEMIS_STORAGE_BACKEND (store)));
 	test_store_write_elsewhere (store, ARTEMIS_STORAGE_PUT,
 				    new_row (ARTEMIS_STORAGE_INSTANCE_OPERATION, "x-1", "pullout", "ops9", 1));
-	g_assert_false (is_down (node));
+	g_assert_false (artemis_test_node_is_down (node));
 	g_assert_true (artemis_storage_poll (node->storage, &error));
 	g_assert_no_error (error);
-	g_assert_true (is_down (node));
+	g_assert_true (artemis_test_node_is_down (node));
 	g_assert_cmpstr (node->changes->str, ==, "delete x-1 ");
 	/* The same again on the timer. */
 	artemis_storage_start_polling (node->storage, 10);
 	test_store_write_elsewhere (store, ARTEMIS_STORAGE_DELETE,
 				    new_row (ARTEMIS_STORAGE_INSTANCE_OPERATION, "X-1", "PULLOUT", "ops9", 1));
-	timeout = g_timeout_add (5000, on_timeout, &timed_out);
-	while (is_down (node) && !timed_out)
-		g_main_context_iteration (NULL, TRUE);
-	g_assert_false (timed_out);
-	g_source_remove (timeout);
+	wait_until_down (node, FALSE);
 	g_assert_cmpstr (node->changes->str, ==, "delete x-1 new x-1 ");
 	g_assert_false (store->other_thread);
 }
 
-/* A store of this node alone is never polled. */
+static gpointer
+emit_changed (gpointer backend)
+{
+	artemis_storage_backend_emit_changed (backend);
+	return NULL;
+}
+
+/* The backend says other nodes changed the store: the node polls at once, not at the next interval. */
+static void
+test_shared_notified (Node *node, gconstpointer data)
+{
+	g_autoptr (TestStore) store = g_object_new (TEST_TYPE_STORE, NULL);
+	g_autoptr (GThread) thread = NULL;
+
+	artemis_test_node_open (node, ARTEMIS_STORAGE_BACKEND (store));
+	artemis_storage_start_polling (node->storage, 60000);
+	test_store_write_elsewhere (store, ARTEMIS_STORAGE_PUT,
+				    new_row (ARTEMIS_STORAGE_INSTANCE_OPERATION, "x-1", "pullout", "ops9", 1));
+	/* As a backend's listening thread does. */
+	thread = g_thread_new ("notify", emit_changed, store);
+	g_thread_join (g_steal_pointer (&thread));
+	wait_until_down (node, TRUE);
+	g_assert_cmpstr (node->changes->str, ==, "delete x-1 ");
+	/* Closed, the node hears nothing more: the handler is gone with the backend's threads. */
+	artemis_storage_close (node->storage);
+	artemis_storage_backend_emit_changed (ARTEMIS_STORAGE_BACKEND (store));
+	g_assert_cmpuint (g_signal_handlers_disconnect_matched (store, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL,
+							     node->storage),
+			  ==, 0);
+}
+
+/* New rows of a shared store take ids it reserved, in its worker's turn, before the write is prepared. */
+static void
+test_shared_reserved_ids (Node *node, gconstpointer data)
+{
+	g_autoptr (TestStore) store = g_object_new (TEST_TYPE_STORE, NULL);
+	ArtemisTestWrite first = { FALSE }, second = { FALSE };
+
+	artemis_test_node_open (node, ARTEMIS_STORAGE_BACKEND (store));
+	g_assert_true (artemis_groups_get_reserved_ids (artemis_management_get_groups (node->management)));
+	artemis_test_node_insert_groups (node, "a;b", &first);
+	artemis_test_node_insert_groups (node, "c;a", &second);
+	g_assert_true (artemis_test_write_wait (&first));
+	g_assert_true (artemis_test_write_wait (&second));
+	g_assert_no_error (first.error);
+	g_assert_no_error (second.error);
+	g_assert_cmpint (artemis_test_node_get_group_id (node, "a"), ==, 1000);
+	g_assert_cmpint (artemis_test_node_get_group_id (node, "b"), ==, 1001);
+	g_assert_cmpint (artemis_test_node_get_group_id (node, "c"), ==, 1002);
+	/*
+	 * One batch per kind the bound of insert-groups names (groups, and the
+	 * single rule, rule group and operation any group write may create)
+	 * served both writes.
+	 */
+	g_assert_cmpuint (store->reservations, ==, 4);
+	g_assert_cmpint (store->next_ids[ARTEMIS_STORAGE_SERVICE_GROUP], ==, 1032);
+	g_assert_cmpuint (store->rows[ARTEMIS_STORAGE_SERVICE_GROUP]->len, ==, 3);
+	g_assert_false (store->other_thread);
+}
+
+static guint
+count_polls_waiting (TestStore *store)
+{
+	g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&store->lock);
+
+	return store->polls_waiting;
+}
+
+static void
+open_gate (TestStore *store)
+{
+	g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&store->lock);
+
+	store->gate_closed = FALSE;
+	g_cond_broadcast (&store->gate);
+}
+
+/*
+ * A poll reads the store and replaces the state with what it read: no
+ * write of this node may commit in between, or the reload would take
+ * back the write (until some later poll). A write submitted while a poll
+ * reads waits for the poll's turn to end.
+ */
+static void
+test_shared_poll_turn (Node *node, gconstpointer data)
+{
+	g_autoptr (TestStore) store = g_object_new (TEST_TYPE_STORE, NULL);
+	g_autoptr (GThread) thread = NULL;
+	ArtemisTestWrite written = { FALSE };
+	g_autoptr (ArtemisStorageRecord) other = artemis_storage_record_new (ARTEMIS_STORAGE_SERVICE_GROUP);
+	g_autofree char *groups = NULL;
+
+	artemis_test_node_open (node, ARTEMIS_STORAGE_BACKEND (store));
+	artemis_test_node_insert_groups (node, "a", &written);
+	g_assert_true (artemis_test_write_wait (&written));
+	g_assert_no_error (written.error);
+	/* Another node creates group z, and says so; this node's poll waits in the store. */
+	artemis_storage_record_set_string (other, ARTEMIS_STORAGE_FIELD_SERVICE_ID, "demo.hello");
+	artemis_storage_record_set_string (other, ARTEMIS_STORAGE_FIELD_REGION_ID, "SHA");
+	artemis_storage_record_set_string (other, ARTEMIS_STORAGE_FIELD_ZONE_ID, "Z1");
+	artemis_storage_record_set_string (other, ARTEMIS_STORAGE_FIELD_NAME, "z");
+	artemis_storage_record_set_string (other, ARTEMIS_STORAGE_FIELD_APP_ID, "b");
+	artemis_storage_record_set_string (other, ARTEMIS_STORAGE_FIELD_STATUS, "active");
+	other->id = 5000;
+	store->changed_kind = ARTEMIS_STORAGE_SERVICE_GROUP;
+	store->gate_closed = TRUE;
+	test_store_write_elsewhere (store, ARTEMIS_STORAGE_PUT, g_steal_pointer (&other));
+	artemis_storage_start_polling (node->storage, 60000);
+	thread = g_thread_new ("notify", emit_changed, store);
+	g_thread_join (g_steal_pointer (&thread));
+	while (count_polls_waiting (store) == 0)
+		g_main_context_iteration (NULL, FALSE);
+	/* Meanwhile this node creates group b. */
+	written.done = FALSE;
+	artemis_test_node_insert_groups (node, "b", &written);
+	g_main_context_iteration (NULL, FALSE);
+	open_gate (store);
+	g_assert_true (artemis_test_write_wait (&written));
+	g_assert_no_error (written.error);
+	groups = artemis_test_node_list_groups (node);
+	g_assert_cmpstr (groups, ==, "1000:a 1001:b 5000:z ");
+}
+
+/* A reservation that fails fails the write before it is prepared, saying why; nothing changes. */
+static void
+test_shared_reservation_fails (Node *node, gconstpointer data)
+{
+	g_autoptr (TestStore) store = g_object_new (TEST_TYPE_STORE, NULL);
+	ArtemisTestWrite written = { FALSE };
+
+	artemis_test_node_open (node, ARTEMIS_STORAGE_BACKEND (store));
+	store->fail_reservations = TRUE;
+	artemis_test_node_insert_groups (node, "a", &written);
+	g_assert_true (artemis_test_write_wait (&written));
+	g_assert_false (written.ok);
+	g_assert_error (written.error, ARTEMIS_ERROR, ARTEMIS_ERROR_UNAVAILABLE);
+	g_assert_cmpstr (written.error->message, ==, "Cannot reserve ids for new rows: the database is away");
+	g_clear_error (&written.error);
+	g_assert_cmpuint (node->prepared, ==, 0);
+	g_assert_cmpint (artemis_test_node_get_group_id (node, "a"), ==, 0);
+	g_assert_cmpuint (store->rows[ARTEMIS_STORAGE_SERVICE_GROUP]->len, ==, 0);
+	/* The next write, once the store is back, goes through. */
+	store->fail_reservations = FALSE;
+	written.done = FALSE;
+	artemis_test_node_insert_groups (node, "a", &written);
+	g_assert_true (artemis_test_write_wait (&written));
+	g_assert_no_error (written.error);
+	g_assert_cmpint (artemis_test_node_get_group_id (node, "a"), ==, 1000);
+}
+
+/* A backend sharing its store must reserve ids: the node refuses to start on one that cannot. */
+static void
+test_shared_needs_reserve_ids (Node *node, gconstpointer data)
+{
+	g_autoptr (ArtemisStorageBackend) backend = g_object_new (TEST_TYPE_BARE_STORE, NULL);
+	g_autoptr (GError) error = NULL;
+
+	node->storage = artemis_storage_new (backend, node->management, NULL);
+	g_assert_false (artemis_storage_open (node->storage, node->dir, &error));
+	g_assert_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_FAILED);
+	g_assert_cmpstr (error->message, ==,
+			 "Storage backend TestBareStore does not implement reserve_ids (required of a shared store)");
+}
+
+/* A store of this node alone is never polled, and the node numbers new rows itself. */
 static void
 test_private_no_poll (Node *node, gconstpointer data)
 {
 	g_autoptr (ArtemisStorageBackend) backend = new_sqlite (NULL);
 	g_autoptr (GError) error = NULL;
+	ArtemisTestWrite written = { FALSE };
 
-	node_open (node, backend);
+	artemis_test_node_open (node, backend);
 	g_assert_false (artemis_storage_backend_is_shared (backend));
 	artemis_storage_start_polling (node->storage, 10);
 	g_assert_true (artemis_storage_poll (node->storage, &error));
 	g_assert_no_error (error);
+	g_assert_false (artemis_groups_get_reserved_ids (artemis_management_get_groups (node->management)));
+	artemis_test_node_insert_groups (node, "a;b", &written);
+	g_assert_true (artemis_test_write_wait (&written));
+	g_assert_no_error (written.error);
+	g_assert_cmpint (artemis_test_node_get_group_id (node, "b"), ==, 2);
 }
 
 int
@@ -985,12 +1122,18 @@ main (int argc, char **argv)
 	ADD ("sqlite/unwritable", test_sqlite_unwritable, NULL);
 	ADD ("sqlite/settings", test_sqlite_settings, NULL);
 #undef ADD
-#define ADD(path, func) g_test_add ("/artemis/storage/" path, Node, NULL, node_set_up, func, node_tear_down)
+#define ADD(path, func)                                                                               \
+	g_test_add ("/artemis/storage/" path, Node, NULL, artemis_test_node_set_up, func, artemis_test_node_tear_down)
 	ADD ("worker/load", test_worker_load);
 	ADD ("worker/open-fails", test_worker_open_fails);
 	ADD ("worker/write", test_worker_write);
 	ADD ("worker/failure", test_worker_failure);
 	ADD ("shared/poll", test_shared_poll);
+	ADD ("shared/notified", test_shared_notified);
+	ADD ("shared/poll-turn", test_shared_poll_turn);
+	ADD ("shared/reserved-ids", test_shared_reserved_ids);
+	ADD ("shared/reservation-fails", test_shared_reservation_fails);
+	ADD ("shared/needs-reserve-ids", test_shared_needs_reserve_ids);
 	ADD ("shared/private", test_private_no_poll);
 #undef ADD
 

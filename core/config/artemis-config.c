@@ -482,6 +482,25 @@ artemis_config_copy_value (ArtemisConfig *config, const ArtemisConfig *from, con
 	return FALSE;
 }
 
+/*
+ * Plugin settings belong to their plugins (docs/plugins.md), not to the
+ * table above; the shipped file shows the ones several nodes sharing a
+ * store need.
+ */
+static const char plugin_settings[] =
+	"\n# Each plugin's settings: [plugin NAME]. The database several nodes share with\n"
+	"# [storage] backend=postgresql (plugins/storage-postgresql/README.md):\n"
+	"\n#[plugin storage-postgresql]\n"
+	"\n# libpq connection string or URI of the database; required with that backend.\n"
+	"#conninfo=host=db.example.com port=5432 dbname=artemis user=artemis\n"
+	"\n# libpq password file (host:port:dbname:user:password, mode 0600); empty means libpq's ~/.pgpass.\n"
+	"#passfile=\n"
+	"\n# Seconds to wait for a connection.\n"
+	"# Range 1 to 3600.\n"
+	"#connect-timeout=10\n"
+	"\n# Hear other nodes' writes at once (LISTEN/NOTIFY); false relies on [storage] poll-interval.\n"
+	"#listen=true\n";
+
 char *
 artemis_config_dump_defaults (void)
 {
@@ -506,5 +525,6 @@ artemis_config_dump_defaults (void)
 			g_string_append_printf (out, "# Java: %s\n", key->java_property);
 		g_string_append_printf (out, "#%s=%s\n", key->name, value);
 	}
+	g_string_append (out, plugin_settings);
 	return g_string_free (out, FALSE);
 }

@@ -21,13 +21,18 @@ typedef struct {
 	const ArtemisOperationContext *context;
 	gint64 now;
 	GPtrArray *writes; /* ArtemisStorageWrite */
+	gboolean out_of_ids; /* a new row found its kind's pool of reserved ids empty */
+	ArtemisStorageKind dry_kind;
 } ArtemisGroupBatch;
 
 void artemis_group_batch_init (ArtemisGroupBatch *batch, ArtemisGroups *groups,
 			       const ArtemisOperationContext *context);
 void artemis_group_batch_clear (ArtemisGroupBatch *batch);
-/* The writes made (the caller owns them). */
-GPtrArray *artemis_group_batch_steal (ArtemisGroupBatch *batch);
+/*
+ * The writes made (the caller owns them), or NULL with
+ * ARTEMIS_ERROR_UNAVAILABLE when a new row found no reserved id left.
+ */
+GPtrArray *artemis_group_batch_steal (ArtemisGroupBatch *batch, GError **error);
 
 /* The row with @key's key as the batch leaves it, or NULL (absent, or deleted by the batch). */
 const ArtemisStorageRecord *artemis_group_batch_find (ArtemisGroupBatch *batch, const ArtemisStorageRecord *key);
@@ -35,7 +40,8 @@ const ArtemisStorageRecord *artemis_group_batch_find (ArtemisGroupBatch *batch, 
 const ArtemisStorageRecord *artemis_group_batch_get (ArtemisGroupBatch *batch, ArtemisStorageKind kind, gint64 id);
 /*
  * Puts @record (taken): the id and creation time of the row with its key,
- * else a new id; updated now. Returns the row as written (borrowed).
+ * else a new id (0 when none is left: artemis_group_batch_steal() then
+ * fails); updated now. Returns the row as written (borrowed).
  */
 const ArtemisStorageRecord *artemis_group_batch_put (ArtemisGroupBatch *batch, ArtemisStorageRecord *record);
 void artemis_group_batch_delete (ArtemisGroupBatch *batch, const ArtemisStorageRecord *row);

@@ -12,6 +12,7 @@ artemis_group_batch_init (ArtemisGroupBatch *batch, ArtemisGroups *groups, const
 	batch->context = context;
 	batch->now = artemis_registry_now (artemis_groups_get_registry (groups));
 	batch->writes = artemis_storage_write_array_new ();
+	batch->out_of_ids = FALSE;
 }
 
 void
@@ -21,8 +22,15 @@ artemis_group_batch_clear (ArtemisGroupBatch *batch)
 }
 
 GPtrArray *
-artemis_group_batch_steal (ArtemisGroupBatch *batch)
+artemis_group_batch_steal (ArtemisGroupBatch *batch, GError **error)
 {
+	/* The node reserves enough ids before a write's turn; running dry is a bug, not a crash. */
+	if (batch->out_of_ids) {
+		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_UNAVAILABLE,
+			     "No id is left for a new row of %s: the ids the store reserved ran out",
+			     artemis_storage_kind_get_info (batch->dry_kind)->table);
+		return NULL;
+	}
 	return g_steal_pointer (&batch->writes);
 }
 
@@ -72,6 +80,10 @@ artemis_group_batch_put (ArtemisGroupBatch *batch, ArtemisStorageRecord *record)
 	const ArtemisStorageRecord *old = artemis_group_batch_find (batch, record);
 
 	record->id = old != NULL ? old->id : artemis_groups_allocate_id (batch->groups, record->kind);
+	if (record->id == 0 && !batch->out_of_ids) {
+		batch->out_of_ids = TRUE;
+		batch->dry_kind = record->kind;
+	}
 	record->create_time_ms = old != NULL ? old->create_time_ms : batch->now;
 	record->update_time_ms = batch->now;
 	g_ptr_array_add (batch->writes, artemis_storage_write_new (ARTEMIS_STORAGE_PUT, record));

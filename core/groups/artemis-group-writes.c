@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
+#include <string.h>
+
 #include "artemis-error.h"
 #include "artemis-group-batch-private.h"
 #include "artemis-group-writes.h"
@@ -23,12 +25,6 @@ static const ArtemisStorageField logic_instance_fields[] = {
 	FIELD (PROTOCOL),   FIELD (REGION_ID),	 FIELD (ZONE_ID), FIELD (HEALTH_CHECK_URL), FIELD (URL),
 	FIELD (METADATA),
 };
-
-static GPtrArray *
-finish (ArtemisGroupBatch *batch)
-{
-	return artemis_group_batch_steal (batch);
-}
 
 static gboolean
 check_records (const ArtemisGroupRequest *request, ArtemisStorageKind kind, const char *name, GError **error)
@@ -69,7 +65,7 @@ artemis_group_writes_upsert_groups (ArtemisGroups *groups, const ArtemisGroupReq
 			return NULL;
 		put_group (&batch, g_steal_pointer (&group));
 	}
-	return finish (&batch);
+	return artemis_group_batch_steal (&batch, error);
 }
 
 /* Deletes softly (groups, rules) or for good every existing row named by the `…Ids` list @name. */
@@ -103,7 +99,7 @@ delete_by_ids (ArtemisGroups *groups, const ArtemisGroupRequest *request, Artemi
 		if (kind == ARTEMIS_STORAGE_ROUTE_RULE_GROUP)
 			artemis_group_log_set_weight (log, row, ARTEMIS_STORAGE_FIELD_UNRELEASED_WEIGHT);
 	}
-	return finish (&batch);
+	return artemis_group_batch_steal (&batch, error);
 }
 
 GPtrArray *
@@ -202,7 +198,7 @@ artemis_group_writes_upsert_tags (ArtemisGroups *groups, const ArtemisGroupReque
 				     "groupTagsList holds no tag with a key and a value");
 		return NULL;
 	}
-	return finish (&batch);
+	return artemis_group_batch_steal (&batch, error);
 }
 
 GPtrArray *
@@ -224,7 +220,7 @@ artemis_group_writes_delete_tags (ArtemisGroups *groups, const ArtemisGroupReque
 	rows = artemis_groups_list (groups, filter);
 	for (guint i = 0; i < rows->len; i++)
 		artemis_group_batch_delete (&batch, g_ptr_array_index (rows, i));
-	return finish (&batch);
+	return artemis_group_batch_steal (&batch, error);
 }
 
 static ArtemisStorageRecord *
@@ -293,7 +289,7 @@ artemis_group_writes_operate_groups (ArtemisGroups *groups, const ArtemisGroupRe
 			operate (&batch, items->group_id, g_ptr_array_index (items->values, j),
 				 request->operation_complete);
 	}
-	return finish (&batch);
+	return artemis_group_batch_steal (&batch, error);
 }
 
 /* The group of operate-group-operation, created (or un-deleted) when an operation is added to it. */
@@ -341,7 +337,7 @@ artemis_group_writes_operate_group (ArtemisGroups *groups, const ArtemisGroupReq
 	}
 	if (group != NULL)
 		operate (&batch, group->id, request->context.operation, request->operation_complete);
-	return finish (&batch);
+	return artemis_group_batch_steal (&batch, error);
 }
 
 /* ---- members and logical instances ------------------------------------- */
@@ -369,7 +365,7 @@ artemis_group_writes_insert_members (ArtemisGroups *groups, const ArtemisGroupRe
 			artemis_group_batch_put (&batch, artemis_storage_record_copy (member));
 		artemis_group_batch_log (&batch, ARTEMIS_STORAGE_GROUP_INSTANCE_LOG, member);
 	}
-	return finish (&batch);
+	return artemis_group_batch_steal (&batch, error);
 }
 
 GPtrArray *
@@ -396,5 +392,57 @@ artemis_group_writes_upsert_logic_instances (ArtemisGroups *groups, const Artemi
 		row = artemis_group_batch_put (&batch, g_steal_pointer (&instance));
 		artemis_group_batch_log (&batch, ARTEMIS_STORAGE_SERVICE_INSTANCE_LOG, row);
 	}
-	return finish (&batch);
+	return artemis_group_batch_steal (&batch, error);
+}
+
+/* ---- new rows ---------------------------------------------------------- */
+
+static guint
+list_length (GPtrArray *list)
+{
+	return list != NULL ? list->len : 0;
+}
+
+/* The values of every element of @list (ArtemisGroupItems), @per_row to a row. */
+static guint
+count_item_values (GPtrArray *list, guint per_row)
+{
+	guint count = 0;
+
+	for (guint i = 0; list != NULL && i < list->len; i++) {
+		const ArtemisGroupItems *items = g_ptr_array_index (list, i);
+
+		if (items != NULL && items->values != NULL)
+			count += items->values->len / per_row;
+	}
+	return count;
+}
+
+/*
+ * Each kind's bound is the most any one write function creates: one row
+ * per element of the list it puts (a delete puts only rows that exist, and
+ * a release only updates), and the single rows operate-group-operation,
+ * create-route-rule and update-canary-ips may create besides.
+ */
+void
+artemis_group_writes_count_new_rows (const ArtemisGroupRequest *request, guint *new_rows)
+{
+	guint groups = list_length (request->lists[ARTEMIS_STORAGE_SERVICE_GROUP]);
+
+	memset (new_rows, 0, ARTEMIS_STORAGE_N_KINDS * sizeof (guint));
+	/* insert-groups, create-route-rule: one per group; operate-group-operation, canary: one. */
+	new_rows[ARTEMIS_STORAGE_SERVICE_GROUP] = MAX (groups, 1);
+	/* insert-route-rules: one per rule; create-route-rule, canary: one. */
+	new_rows[ARTEMIS_STORAGE_ROUTE_RULE] = MAX (list_length (request->lists[ARTEMIS_STORAGE_ROUTE_RULE]), 1);
+	/* insert-route-rule-groups: one per element; create-route-rule: one per group; canary: one. */
+	new_rows[ARTEMIS_STORAGE_ROUTE_RULE_GROUP] =
+		MAX (MAX (list_length (request->lists[ARTEMIS_STORAGE_ROUTE_RULE_GROUP]), groups), 1);
+	/* insert-group-tags: one per key and value. */
+	new_rows[ARTEMIS_STORAGE_GROUP_TAG] = count_item_values (request->group_tags, 2);
+	/* operate-group-operations: one per operation name; operate-group-operation: one. */
+	new_rows[ARTEMIS_STORAGE_GROUP_OPERATION] = MAX (count_item_values (request->group_operations, 1), 1);
+	/* insert-group-instances: one per member; canary: one per IP. */
+	new_rows[ARTEMIS_STORAGE_GROUP_INSTANCE] =
+		MAX (list_length (request->lists[ARTEMIS_STORAGE_GROUP_INSTANCE]), list_length (request->canary_ips));
+	new_rows[ARTEMIS_STORAGE_SERVICE_INSTANCE] = list_length (request->lists[ARTEMIS_STORAGE_SERVICE_INSTANCE]);
 }

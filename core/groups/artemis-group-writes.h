@@ -87,4 +87,13 @@ GPtrArray *artemis_group_writes_create_rule (ArtemisGroups *groups, const Artemi
 GPtrArray *artemis_group_writes_update_canary_ips (ArtemisGroups *groups, const ArtemisGroupRequest *request,
 						   GError **error);
 
+/*
+ * How many new rows (each numbered anew: artemis_groups_allocate_id()) any
+ * write function above can create from @request, at most, per kind:
+ * fills @new_rows, an array of ARTEMIS_STORAGE_N_KINDS (0 for kinds it
+ * never creates). The node reserves that many ids before the write's turn
+ * when it shares its store, so that the write itself stays synchronous.
+ */
+void artemis_group_writes_count_new_rows (const ArtemisGroupRequest *request, guint *new_rows);
+
 G_END_DECLS

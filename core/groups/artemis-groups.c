@@ -4,12 +4,20 @@
 #include "artemis-group-snapshot-private.h"
 #include "artemis-groups.h"
 
+/* Reserved ids from @next to @end - 1. */
+typedef struct {
+	gint64 next;
+	gint64 end;
+} IdRange;
+
 struct _ArtemisGroups {
 	GObject parent_instance;
 
 	ArtemisRegistry *registry;
 	ArtemisRecordTable *tables[ARTEMIS_GROUP_N_KINDS];
 	gint64 next_ids[ARTEMIS_GROUP_N_KINDS];
+	gboolean reserved_ids;
+	GArray *pools[ARTEMIS_GROUP_N_KINDS]; /* IdRange, taken from the first */
 	ArtemisGroupSnapshot *snapshot; /* what the tables mean, rebuilt on every change */
 };
 
@@ -32,8 +40,10 @@ artemis_groups_finalize (GObject *object)
 	ArtemisGroups *self = ARTEMIS_GROUPS (object);
 
 	artemis_group_snapshot_free (self->snapshot);
-	for (guint i = 0; i < ARTEMIS_GROUP_N_KINDS; i++)
+	for (guint i = 0; i < ARTEMIS_GROUP_N_KINDS; i++) {
 		artemis_record_table_free (self->tables[i]);
+		g_array_unref (self->pools[i]);
+	}
 	G_OBJECT_CLASS (artemis_groups_parent_class)->finalize (object);
 }
 
@@ -52,6 +62,7 @@ artemis_groups_init (ArtemisGroups *self)
 	for (guint i = 0; i < ARTEMIS_GROUP_N_KINDS; i++) {
 		self->tables[i] = artemis_record_table_new (ARTEMIS_GROUP_FIRST_KIND + i);
 		self->next_ids[i] = 1;
+		self->pools[i] = g_array_new (FALSE, FALSE, sizeof (IdRange));
 	}
 	self->snapshot = artemis_group_snapshot_new (self->tables);
 }
@@ -122,12 +133,71 @@ artemis_groups_list (ArtemisGroups *self, const ArtemisStorageRecord *filter)
 	return listed;
 }
 
+static gint64
+take_reserved_id (ArtemisGroups *self, ArtemisStorageKind kind)
+{
+	GArray *pool = self->pools[INDEX (kind)];
+	IdRange *range;
+	gint64 id;
+
+	if (pool->len == 0)
+		return 0;
+	range = &g_array_index (pool, IdRange, 0);
+	id = range->next++;
+	if (range->next == range->end)
+		g_array_remove_index (pool, 0);
+	return id;
+}
+
 gint64
 artemis_groups_allocate_id (ArtemisGroups *self, ArtemisStorageKind kind)
 {
 	g_return_val_if_fail (ARTEMIS_IS_GROUPS (self), 0);
 	g_return_val_if_fail (artemis_group_kind_is_state (kind), 0);
+	if (self->reserved_ids)
+		return take_reserved_id (self, kind);
 	return self->next_ids[INDEX (kind)]++;
+}
+
+/* ---- ids reserved by a shared store ------------------------------------ */
+
+void
+artemis_groups_set_reserved_ids (ArtemisGroups *self, gboolean reserved)
+{
+	g_return_if_fail (ARTEMIS_IS_GROUPS (self));
+	self->reserved_ids = reserved;
+}
+
+gboolean
+artemis_groups_get_reserved_ids (ArtemisGroups *self)
+{
+	g_return_val_if_fail (ARTEMIS_IS_GROUPS (self), FALSE);
+	return self->reserved_ids;
+}
+
+guint64
+artemis_groups_count_reserved_ids (ArtemisGroups *self, ArtemisStorageKind kind)
+{
+	GArray *pool;
+	guint64 count = 0;
+
+	g_return_val_if_fail (ARTEMIS_IS_GROUPS (self), 0);
+	g_return_val_if_fail (artemis_group_kind_is_state (kind), 0);
+	pool = self->pools[INDEX (kind)];
+	for (guint i = 0; i < pool->len; i++)
+		count += g_array_index (pool, IdRange, i).end - g_array_index (pool, IdRange, i).next;
+	return count;
+}
+
+void
+artemis_groups_add_reserved_ids (ArtemisGroups *self, ArtemisStorageKind kind, gint64 first, guint count)
+{
+	IdRange range = { first, first + count };
+
+	g_return_if_fail (ARTEMIS_IS_GROUPS (self));
+	g_return_if_fail (artemis_group_kind_is_state (kind));
+	g_return_if_fail (first > 0 && count > 0 && first <= G_MAXINT64 - count);
+	g_array_append_val (self->pools[INDEX (kind)], range);
 }
 
 /* ---- what discovery serves --------------------------------------------- */

@@ -45,8 +45,27 @@ const ArtemisStorageRecord *artemis_groups_find (ArtemisGroups *groups, const Ar
  * sets `deleted`. Borrowed, in a new array, by id.
  */
 GPtrArray *artemis_groups_list (ArtemisGroups *groups, const ArtemisStorageRecord *filter);
-/* A new id for a row of @kind: higher than every id the table holds or held since start-up. */
+/*
+ * A new id for a row of @kind. By default higher than every id the table
+ * holds or held since start-up: right for a store this node alone writes.
+ * With reserved ids, the next one of @kind's pool, or 0 when the pool is
+ * empty (the write must then fail).
+ */
 gint64 artemis_groups_allocate_id (ArtemisGroups *groups, ArtemisStorageKind kind);
+
+/* ---- ids reserved by a shared store ------------------------------------ */
+
+/*
+ * Whether new rows take ids the store reserved for this node (a store
+ * shared with other nodes, which would count on from the same highest id)
+ * rather than ids counted here. Ids left in the pools stay valid.
+ */
+void artemis_groups_set_reserved_ids (ArtemisGroups *groups, gboolean reserved);
+gboolean artemis_groups_get_reserved_ids (ArtemisGroups *groups);
+/* How many reserved ids of @kind are left. */
+guint64 artemis_groups_count_reserved_ids (ArtemisGroups *groups, ArtemisStorageKind kind);
+/* Adds the @count ids from @first, which the store reserved for this node, to @kind's pool. */
+void artemis_groups_add_reserved_ids (ArtemisGroups *groups, ArtemisStorageKind kind, gint64 first, guint count);
 
 /* ---- what discovery serves --------------------------------------------- */
 

@@ -86,7 +86,7 @@ artemis_group_writes_upsert_rules (ArtemisGroups *groups, const ArtemisGroupRequ
 			return NULL;
 		put_alive (&batch, g_steal_pointer (&rule), ARTEMIS_STORAGE_ROUTE_RULE_LOG);
 	}
-	return artemis_group_batch_steal (&batch);
+	return artemis_group_batch_steal (&batch, error);
 }
 
 /* ---- route-rule groups and the release flow (spec §9.9) ---------------- */
@@ -148,7 +148,7 @@ artemis_group_writes_upsert_rule_groups (ArtemisGroups *groups, const ArtemisGro
 		/* The request's `weight` is ignored: only a release sets the served weight. */
 		propose_weight (&batch, element, element, FIELD (UNRELEASED_WEIGHT));
 	}
-	return artemis_group_batch_steal (&batch);
+	return artemis_group_batch_steal (&batch, error);
 }
 
 GPtrArray *
@@ -184,7 +184,7 @@ artemis_group_writes_release_rule_groups (ArtemisGroups *groups, const ArtemisGr
 		log = artemis_group_batch_log (&batch, ARTEMIS_STORAGE_ROUTE_RULE_GROUP_LOG, element);
 		artemis_group_log_set_weight (log, element, FIELD (UNRELEASED_WEIGHT));
 	}
-	return artemis_group_batch_steal (&batch);
+	return artemis_group_batch_steal (&batch, error);
 }
 
 /* ---- create-route-rule ------------------------------------------------- */
@@ -270,7 +270,7 @@ artemis_group_writes_create_rule (ArtemisGroups *groups, const ArtemisGroupReque
 						g_array_index (request->weights, gint64, i));
 		propose_weight (&batch, key, key, FIELD (UNRELEASED_WEIGHT));
 	}
-	return artemis_group_batch_steal (&batch);
+	return artemis_group_batch_steal (&batch, error);
 }
 
 /* ---- canary (spec §3.10, §8.4) ----------------------------------------- */
@@ -401,5 +401,5 @@ artemis_group_writes_update_canary_ips (ArtemisGroups *groups, const ArtemisGrou
 	group = ensure_canary_group (&batch, service_id, app_id);
 	ensure_canary_rule_group (&batch, rule->id, group->id);
 	set_members (&batch, group->id, request->canary_ips);
-	return artemis_group_batch_steal (&batch);
+	return artemis_group_batch_steal (&batch, error);
 }

@@ -82,7 +82,7 @@ artemis_management_new (ArtemisRegistry *registry)
 
 	self->registry = g_object_ref (registry);
 	self->groups = artemis_groups_new (registry);
-	self->write_queue = artemis_write_queue_new (apply_committed, self);
+	self->write_queue = artemis_write_queue_new (apply_committed, self, self->groups);
 	return self;
 }
 

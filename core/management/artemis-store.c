@@ -24,3 +24,29 @@ artemis_store_commit_finish (ArtemisStore *self, GAsyncResult *result, GError **
 	g_return_val_if_fail (ARTEMIS_IS_STORE (self), FALSE);
 	return ARTEMIS_STORE_GET_IFACE (self)->commit_finish (self, result, error);
 }
+
+gboolean
+artemis_store_is_shared (ArtemisStore *self)
+{
+	ArtemisStoreInterface *iface;
+
+	g_return_val_if_fail (ARTEMIS_IS_STORE (self), FALSE);
+	iface = ARTEMIS_STORE_GET_IFACE (self);
+	return iface->is_shared != NULL && iface->is_shared (self);
+}
+
+void
+artemis_store_reserve_ids_async (ArtemisStore *self, ArtemisStorageKind kind, guint count,
+				 GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+	g_return_if_fail (ARTEMIS_IS_STORE (self));
+	g_return_if_fail (ARTEMIS_STORE_GET_IFACE (self)->reserve_ids_async != NULL);
+	ARTEMIS_STORE_GET_IFACE (self)->reserve_ids_async (self, kind, count, cancellable, callback, user_data);
+}
+
+gboolean
+artemis_store_reserve_ids_finish (ArtemisStore *self, GAsyncResult *result, gint64 *first, GError **error)
+{
+	g_return_val_if_fail (ARTEMIS_IS_STORE (self), FALSE);
+	return ARTEMIS_STORE_GET_IFACE (self)->reserve_ids_finish (self, result, first, error);
+}

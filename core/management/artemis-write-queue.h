@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "artemis-groups.h"
 #include "artemis-store.h"
 
 G_BEGIN_DECLS
@@ -38,10 +39,21 @@ G_DECLARE_FINAL_TYPE (ArtemisWriteQueue, artemis_write_queue, ARTEMIS, WRITE_QUE
  * then starts the next. So every request is checked, and its new rows
  * numbered, against a state that includes every write before it. Other
  * work that changes the same state (a reload of rows other nodes wrote)
- * takes its turn in the same queue.
+ * takes its turn in the same queue (artemis_write_queue_take_turn()).
+ *
+ * New rows are numbered by @groups (artemis_groups_allocate_id()). When
+ * the store is shared with other nodes, the ids come from the store: in a
+ * write's turn, before its prepare, the queue reserves what the groups'
+ * pools lack for the write's new rows, so that prepare stays synchronous.
  */
-ArtemisWriteQueue *artemis_write_queue_new (ArtemisWriteApplyFunc apply, gpointer apply_data);
-/* Where writes commit (not referenced: its owner keeps it); until set, or once gone, writes fail at commit. */
+ArtemisWriteQueue *artemis_write_queue_new (ArtemisWriteApplyFunc apply, gpointer apply_data,
+					    ArtemisGroups *groups);
+/*
+ * Where writes commit (not referenced: its owner keeps it, and the store
+ * keeps the state this queue feeds); until set, or once gone, submitted
+ * writes fail at commit. A shared store (artemis_store_is_shared())
+ * switches the groups to reserved ids.
+ */
 void artemis_write_queue_set_store (ArtemisWriteQueue *queue, ArtemisStore *store);
 
 /*
@@ -51,12 +63,33 @@ void artemis_write_queue_set_store (ArtemisWriteQueue *queue, ArtemisStore *stor
  */
 void artemis_write_queue_submit_async (ArtemisWriteQueue *queue, ArtemisWritePrepareFunc prepare, gpointer data,
 				       GDestroyNotify destroy, GAsyncReadyCallback callback, gpointer user_data);
+/*
+ * The same for a write that numbers new rows: at most @new_rows[kind] of
+ * each group state kind (an array of ARTEMIS_STORAGE_N_KINDS, copied;
+ * artemis_group_writes_count_new_rows()). With a shared store, a failed
+ * reservation fails the write at the commit stage, before its prepare.
+ */
+void artemis_write_queue_submit_numbered_async (ArtemisWriteQueue *queue, const guint *new_rows,
+						ArtemisWritePrepareFunc prepare, gpointer data, GDestroyNotify destroy,
+						GAsyncReadyCallback callback, gpointer user_data);
 /* TRUE once applied; FALSE with @error and, when @stage is not NULL, where it failed. */
 gboolean artemis_write_queue_submit_finish (ArtemisWriteQueue *queue, GAsyncResult *result,
 					    ArtemisWriteStage *stage, GError **error);
 
-/* Runs @func(@data) when its turn comes, between two writes; @destroy frees @data after. */
-void artemis_write_queue_run (ArtemisWriteQueue *queue, GFunc func, gpointer data, GDestroyNotify destroy);
+/* Work that takes a turn and keeps it until it calls artemis_write_queue_end_turn(). */
+typedef void (*ArtemisWriteTurnFunc) (ArtemisWriteQueue *queue, gpointer data);
+
+/*
+ * Calls @func(@queue, @data) when its turn comes, between two writes, and
+ * starts no write until @func's work calls artemis_write_queue_end_turn()
+ * (at once, or later from a callback): for work that must read and apply
+ * with no write committing in between — a reload reads the store and
+ * replaces the state with what it read. @destroy frees @data after.
+ */
+void artemis_write_queue_take_turn (ArtemisWriteQueue *queue, ArtemisWriteTurnFunc func, gpointer data,
+				    GDestroyNotify destroy);
+/* Ends the turn taken by artemis_write_queue_take_turn(): the next item goes. */
+void artemis_write_queue_end_turn (ArtemisWriteQueue *queue);
 
 /* Requests queued or in progress. */
 guint artemis_write_queue_get_length (ArtemisWriteQueue *queue);

@@ -35,11 +35,20 @@ G_DECLARE_DERIVABLE_TYPE (ArtemisStorageBackend, artemis_storage_backend, ARTEMI
  *   adds to @kinds (a GArray of #ArtemisStorageKind) every state kind whose
  *   rows changed after *@cursor, which it then advances (opaque to the node,
  *   0 at first). The node calls it periodically (`[storage] poll-interval`),
- *   reloads those kinds with @query, pushes the differences to clients and
- *   drops stale discovery answers. Reporting this node's own writes too is
- *   harmless. May be NULL: the store belongs to this node alone.
+ *   and at once when the backend emits #ArtemisStorageBackend::changed;
+ *   it reloads those kinds with @query, pushes the differences to clients
+ *   and drops stale discovery answers. Reporting this node's own writes too
+ *   is harmless. May be NULL: the store belongs to this node alone.
  * @close: closes the store. Called once, after every other call, before
  *   #ArtemisPluginClass.shutdown. May be NULL.
+ * @reserve_ids: reserves @count (at least 1) consecutive ids of the state
+ *   kind @kind, *@first to *@first + @count - 1, that no node sharing the
+ *   store ever gets again, and that no row the store numbers itself takes.
+ *   New rows of groups and rules carry ids the node gives them (other rows
+ *   refer to them within one write), so on a shared store the node takes
+ *   those ids from reservations instead of counting on from the highest it
+ *   has seen, which two nodes would do alike. Required when @poll_changes
+ *   is implemented (open fails without it); may be NULL otherwise.
  *
  * Where management state and its audit log persist (SQLite is the embedded
  * default), a plugin kind. Rows are #ArtemisStorageRecord: each kind lists
@@ -49,6 +58,12 @@ G_DECLARE_DERIVABLE_TYPE (ArtemisStorageBackend, artemis_storage_backend, ARTEMI
  * Every vfunc runs on the storage worker thread — one thread, calls never
  * overlap, never the main loop — so it may block on disk or network. They
  * fail with @error set (use ARTEMIS_ERROR).
+ *
+ * A shared store that learns of other nodes' commits as they happen (say,
+ * PostgreSQL's LISTEN/NOTIFY, on a thread of the backend's own) calls
+ * artemis_storage_backend_emit_changed(): the node then polls at once
+ * rather than at the next interval. Polling stays the safety net: a
+ * notification lost with a connection costs at most one interval.
  */
 struct _ArtemisStorageBackendClass {
 	ArtemisPluginClass parent_class;
@@ -58,9 +73,11 @@ struct _ArtemisStorageBackendClass {
 	gboolean (*commit) (ArtemisStorageBackend *self, GPtrArray *writes, GError **error);
 	gboolean (*poll_changes) (ArtemisStorageBackend *self, gint64 *cursor, GArray *kinds, GError **error);
 	void (*close) (ArtemisStorageBackend *self);
+	gboolean (*reserve_ids) (ArtemisStorageBackend *self, ArtemisStorageKind kind, guint count, gint64 *first,
+				 GError **error);
 
 	/*< private >*/
-	gpointer padding[8];
+	gpointer padding[7];
 };
 
 ARTEMIS_EXPORT
@@ -93,5 +110,15 @@ gboolean artemis_storage_backend_poll_changes (ArtemisStorageBackend *self, gint
 					       GError **error);
 ARTEMIS_EXPORT
 void artemis_storage_backend_close (ArtemisStorageBackend *self);
+/* Fails when the backend does not implement reserve_ids, or for a log kind (the store numbers log rows). */
+ARTEMIS_EXPORT
+gboolean artemis_storage_backend_reserve_ids (ArtemisStorageBackend *self, ArtemisStorageKind kind, guint count,
+					      gint64 *first, GError **error);
+/*
+ * Emits #ArtemisStorageBackend::changed: other nodes changed the shared
+ * store. Callable from any thread; handlers run in the caller's thread.
+ */
+ARTEMIS_EXPORT
+void artemis_storage_backend_emit_changed (ArtemisStorageBackend *self);
 
 G_END_DECLS

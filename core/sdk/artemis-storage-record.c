@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "artemis-error.h"
 #include "artemis-storage-record.h"
 
 typedef enum {
@@ -360,3 +361,14 @@ artemis_storage_write_array_new (void)
 
 G_DEFINE_BOXED_TYPE (ArtemisStorageRecord, artemis_storage_record, artemis_storage_record_copy,
 		     artemis_storage_record_free)
+gboolean
+artemis_storage_write_check (const ArtemisStorageWrite *write, GError **error)
+{
+	const ArtemisStorageKindInfo *info = artemis_storage_kind_get_info (write->record->kind);
+
+	if (info->is_log == (write->action == ARTEMIS_STORAGE_APPEND))
+		return TRUE;
+	g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_FAILED, "Cannot %s a row of %s",
+		     write->action == ARTEMIS_STORAGE_APPEND ? "append" : "put or delete", info->table);
+	return FALSE;
+}

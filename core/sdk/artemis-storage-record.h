@@ -246,6 +246,9 @@ void artemis_storage_write_free (ArtemisStorageWrite *write);
  */
 ARTEMIS_EXPORT
 GPtrArray *artemis_storage_write_array_new (void);
+/* Whether @write's action suits its kind (append to a log, put or delete state); fails saying so. */
+ARTEMIS_EXPORT
+gboolean artemis_storage_write_check (const ArtemisStorageWrite *write, GError **error);
 
 #define ARTEMIS_TYPE_STORAGE_RECORD (artemis_storage_record_get_type ())
 /* ArtemisStorageRecord as a boxed type. */

@@ -226,18 +226,6 @@ bind_fields (sqlite3_stmt *stmt, const ArtemisStorageRecord *record, guint n_fie
 }
 
 static gboolean
-check_action (const ArtemisStorageWrite *write, GError **error)
-{
-	const ArtemisStorageKindInfo *info = artemis_storage_kind_get_info (write->record->kind);
-
-	if (info->is_log == (write->action == ARTEMIS_STORAGE_APPEND))
-		return TRUE;
-	g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_FAILED, "Cannot %s a row of %s",
-		     write->action == ARTEMIS_STORAGE_APPEND ? "append" : "put or delete", info->table);
-	return FALSE;
-}
-
-static gboolean
 run_write (ArtemisStorageSqlitePlugin *self, const ArtemisStorageWrite *write, GError **error)
 {
 	const ArtemisStorageRecord *record = write->record;
@@ -248,7 +236,7 @@ run_write (ArtemisStorageSqlitePlugin *self, const ArtemisStorageWrite *write, G
 	g_autoptr (sqlite3_stmt) stmt = NULL;
 	gboolean bound;
 
-	if (!check_action (write, error))
+	if (!artemis_storage_write_check (write, error))
 		return FALSE;
 	if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
 		return fail (self, error, "Cannot prepare a write to");
