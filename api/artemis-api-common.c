@@ -55,3 +55,25 @@ artemis_api_own (ArtemisServer *server, gpointer data, GDestroyNotify destroy)
 
 	g_object_set_data_full (G_OBJECT (server), key, data, destroy);
 }
+
+void
+artemis_api_handle_registry (ArtemisRequest *request, ArtemisRegistry *registry, ArtemisRegistryAction action,
+			     ArtemisRegistrySource source, ArtemisRateLimits *limits, const char *identity)
+{
+	g_autoptr (GPtrArray) instances = NULL;
+	g_autoptr (GPtrArray) failed = NULL;
+	g_autoptr (GError) error = NULL;
+	ArtemisJsonWriter *writer;
+
+	if (!artemis_codec_decode_instances_request (request->body, request->body_len, &instances, &error)) {
+		artemis_api_reply_bad_body (request, error);
+		return;
+	}
+	if (limits == NULL || artemis_rate_limits_allow (limits, ARTEMIS_RATE_LIMITER_REGISTRY, identity))
+		failed = artemis_registry_handle (registry, action, source, instances, &error);
+	else
+		artemis_rate_limits_set_error (&error);
+	writer = artemis_json_writer_new (128);
+	artemis_api_write_registry_response (writer, failed, error);
+	artemis_request_reply_writer (request, writer);
+}

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "artemis-core.h"
+#include "artemis-rate-limits.h"
 #include "artemis-server.h"
 
 G_BEGIN_DECLS
@@ -14,6 +15,14 @@ void artemis_api_write_error_status (ArtemisJsonWriter *writer, const GError *er
  * partial_fail when @failed is not empty.
  */
 void artemis_api_write_registry_response (ArtemisJsonWriter *writer, GPtrArray *failed, const GError *error);
+/*
+ * Decodes a register, heartbeat or unregister body, hands it to the
+ * registry as coming from @source and answers as protocol §3.1 says;
+ * when @limits is not NULL, the call counts against the registry limiter's
+ * @identity first and is refused `rate-limited` past it (protocol §12).
+ */
+void artemis_api_handle_registry (ArtemisRequest *request, ArtemisRegistry *registry, ArtemisRegistryAction action,
+				  ArtemisRegistrySource source, ArtemisRateLimits *limits, const char *identity);
 /* Answers a body that could not be decoded: HTTP 400 with the decoder's message. */
 void artemis_api_reply_bad_body (ArtemisRequest *request, const GError *error);
 /* Answers `{"responseStatus":OK}` plus nothing else. */

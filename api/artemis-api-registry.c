@@ -4,16 +4,6 @@
 #include "artemis-api-common.h"
 #include "artemis-api.h"
 
-/* `{"failedInstances":…,"responseStatus":…}` (spec §3.1). */
-static void
-reply_registry (ArtemisRequest *request, GPtrArray *failed, const GError *error)
-{
-	ArtemisJsonWriter *writer = artemis_json_writer_new (128);
-
-	artemis_api_write_registry_response (writer, failed, error);
-	artemis_request_reply_writer (request, writer);
-}
-
 /* What the handlers of this area use of the node. */
 typedef struct {
 	ArtemisRegistry *registry;
@@ -23,20 +13,8 @@ typedef struct {
 static void
 handle_registry (ArtemisRequest *request, RegistryApi *api, ArtemisRegistryAction action, const char *identity)
 {
-	g_autoptr (GPtrArray) instances = NULL;
-	g_autoptr (GPtrArray) failed = NULL;
-	g_autoptr (GError) error = NULL;
-
-	if (!artemis_codec_decode_instances_request (request->body, request->body_len, &instances, &error)) {
-		artemis_api_reply_bad_body (request, error);
-		return;
-	}
-	if (artemis_rate_limits_allow (api->limits, ARTEMIS_RATE_LIMITER_REGISTRY, identity))
-		failed = artemis_registry_handle (api->registry, action, ARTEMIS_REGISTRY_FROM_CLIENT, instances,
-						  &error);
-	else
-		artemis_rate_limits_set_error (&error);
-	reply_registry (request, failed, error);
+	artemis_api_handle_registry (request, api->registry, action, ARTEMIS_REGISTRY_FROM_CLIENT, api->limits,
+				     identity);
 }
 
 static void

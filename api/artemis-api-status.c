@@ -10,6 +10,7 @@
 typedef struct {
 	const ArtemisConfig *config;
 	ArtemisServer *server;
+	ArtemisCluster *cluster;
 	ArtemisNode *node;
 	ArtemisRegistry *registry;
 	ArtemisWsHub *ws_hub;
@@ -43,38 +44,25 @@ allow (ArtemisRequest *request, StatusApi *api, const char *identity, const char
 	return FALSE;
 }
 
+/* ServiceNodeStatus (spec §2.8) of one node of the cluster. */
 static void
-write_tristate (ArtemisJsonWriter *writer, const char *name, ArtemisTristate value)
+write_node_status (ArtemisJsonWriter *writer, ArtemisCluster *cluster, const ArtemisClusterNode *node)
 {
-	if (value == ARTEMIS_TRISTATE_NULL)
-		artemis_json_writer_member_null (writer, name);
-	else
-		artemis_json_writer_member_bool (writer, name, value == ARTEMIS_TRISTATE_TRUE);
+	ArtemisNodeStatus status = artemis_cluster_get_node_status (cluster, node);
+
+	artemis_cluster_codec_write_node_status (
+		writer, node->url, artemis_node_get_region_id (artemis_cluster_get_local_node (cluster)),
+		node->zone_id, &status);
 }
 
-/* ServiceNodeStatus (spec §2.8). */
+/* This node, as it calls itself even when [cluster] nodes does not list it. */
 static void
-write_node_status (ArtemisJsonWriter *writer, ArtemisNode *node)
+write_own_status (ArtemisJsonWriter *writer, ArtemisNode *node)
 {
-	artemis_json_writer_begin_object (writer);
-	artemis_json_writer_member_bool (writer, "allowDiscoveryFromOtherZone",
-					 artemis_node_get_allow_discovery_from_other_zone (node));
-	artemis_json_writer_member_bool (writer, "allowRegistryFromOtherZone",
-					 artemis_node_get_allow_registry_from_other_zone (node));
-	write_tristate (writer, "canServiceDiscovery", artemis_node_get_can_serve_discovery_flag (node));
-	write_tristate (writer, "canServiceRegistry", artemis_node_get_can_serve_registry_flag (node));
-	artemis_json_writer_member (writer, "node");
-	artemis_json_writer_begin_object (writer);
-	artemis_json_writer_member_string (writer, "url", artemis_node_get_url (node));
-	artemis_json_writer_member (writer, "zone");
-	artemis_json_writer_begin_object (writer);
-	artemis_json_writer_member_null (writer, "metadata");
-	artemis_json_writer_member_string (writer, "regionId", artemis_node_get_region_id (node));
-	artemis_json_writer_member_string (writer, "zoneId", artemis_node_get_zone_id (node));
-	artemis_json_writer_end_object (writer);
-	artemis_json_writer_end_object (writer);
-	artemis_json_writer_member_string (writer, "status", artemis_node_state_to_string (artemis_node_get_state (node)));
-	artemis_json_writer_end_object (writer);
+	ArtemisNodeStatus status = artemis_node_get_status (node);
+
+	artemis_cluster_codec_write_node_status (writer, artemis_node_get_url (node), artemis_node_get_region_id (node),
+						 artemis_node_get_zone_id (node), &status);
 }
 
 /* Status requests carry nothing we need, but a POST body must still be JSON. */
@@ -109,28 +97,30 @@ on_node (ArtemisRequest *request, gpointer user_data)
 	writer = artemis_json_writer_new (512);
 	artemis_json_writer_begin_object (writer);
 	artemis_json_writer_member (writer, "nodeStatus");
-	write_node_status (writer, api->node);
+	write_own_status (writer, api->node);
 	artemis_json_writer_member (writer, "responseStatus");
 	artemis_codec_write_success_status (writer);
 	artemis_json_writer_end_object (writer);
 	artemis_request_reply_writer (request, writer);
 }
 
-/* A one-node cluster until replication arrives. */
+/* Every configured node with its last status; this node's is live (spec §3.5). */
 static void
 on_cluster (ArtemisRequest *request, gpointer user_data)
 {
 	StatusApi *api = user_data;
+	GPtrArray *nodes = artemis_cluster_get_nodes (api->cluster);
 	ArtemisJsonWriter *writer;
 
 	if (!check_body (request, NULL) || !allow (request, api, "get-cluster", cluster_limited))
 		return;
-	writer = artemis_json_writer_new (512);
+	writer = artemis_json_writer_new (512 * nodes->len);
 	artemis_json_writer_begin_object (writer);
-	artemis_json_writer_member_int (writer, "nodeCount", 1);
+	artemis_json_writer_member_int (writer, "nodeCount", nodes->len);
 	artemis_json_writer_member (writer, "nodesStatus");
 	artemis_json_writer_begin_array (writer);
-	write_node_status (writer, api->node);
+	for (guint i = 0; i < nodes->len; i++)
+		write_node_status (writer, api->cluster, g_ptr_array_index (nodes, i));
 	artemis_json_writer_end_array (writer);
 	artemis_json_writer_member (writer, "responseStatus");
 	artemis_codec_write_success_status (writer);
@@ -428,7 +418,7 @@ on_connections (ArtemisRequest *request, gpointer user_data)
 }
 
 void
-artemis_api_status_add_routes (ArtemisServer *server, const ArtemisConfig *config, ArtemisNode *node,
+artemis_api_status_add_routes (ArtemisServer *server, const ArtemisConfig *config, ArtemisCluster *cluster,
 			       ArtemisRegistry *registry, ArtemisWsHub *ws_hub, ArtemisRateLimits *limits)
 {
 	static const struct {
@@ -447,7 +437,8 @@ artemis_api_status_add_routes (ArtemisServer *server, const ArtemisConfig *confi
 
 	api->config = config;
 	api->server = server;
-	api->node = node;
+	api->cluster = cluster;
+	api->node = artemis_cluster_get_local_node (cluster);
 	api->registry = registry;
 	api->ws_hub = ws_hub;
 	api->limits = limits;

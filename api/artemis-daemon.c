@@ -15,6 +15,7 @@
 #include "artemis-access.h"
 #include "artemis-daemon.h"
 #include "artemis-drain.h"
+#include "artemis-peer-poller.h"
 #include "artemis-reload.h"
 
 struct _ArtemisDaemon {
@@ -44,6 +45,11 @@ struct _ArtemisDaemon {
 	ArtemisRateLimits *rate_limits;
 	/* The open, flock()ed artemisd.lock of the data directory, or -1. */
 	int lock_fd;
+	/* The other nodes: who they are, how they are, and what this node sends them. */
+	ArtemisCluster *cluster;
+	ArtemisReplicationContext *replication_context;
+	ArtemisPeerPoller *peer_poller;
+	ArtemisNodeStartup *startup;
 };
 
 G_DEFINE_FINAL_TYPE (ArtemisDaemon, artemis_daemon, G_TYPE_OBJECT)
@@ -106,6 +112,7 @@ load_plugins (ArtemisDaemon *self, GError **error)
 	g_autoptr (GPtrArray) strategies = NULL;
 
 	self->plugins = artemis_plugin_loader_new_for_config (config);
+	artemis_plugin_loader_set_replication_context (self->plugins, self->replication_context);
 	artemis_plugin_loader_scan (self->plugins);
 	artemis_plugin_loader_setup (self->plugins, config->plugin_settings);
 
@@ -146,6 +153,8 @@ artemis_daemon_new (ArtemisConfig *config)
 	self->config = config;
 	self->change_log = artemis_change_log_new (config->change_buffer_size);
 	self->node = artemis_node_new (config, url);
+	self->cluster = artemis_cluster_new (self->node);
+	self->replication_context = artemis_cluster_replication_context_new (self->cluster);
 	self->registry = artemis_registry_new (config, self->node, self->change_log);
 	self->discovery = artemis_discovery_new (self->registry);
 	self->versioned_cache = artemis_versioned_cache_new (self->discovery, config);
@@ -167,6 +176,10 @@ artemis_daemon_dispose (GObject *object)
 {
 	ArtemisDaemon *self = ARTEMIS_DAEMON (object);
 
+	if (self->peer_poller != NULL)
+		artemis_peer_poller_stop (self->peer_poller);
+	g_clear_object (&self->peer_poller);
+	g_clear_object (&self->startup);
 	/* Sessions first: their handlers point into the server's routes. */
 	g_clear_object (&self->ws_hub);
 	g_clear_object (&self->server);
@@ -184,6 +197,8 @@ artemis_daemon_dispose (GObject *object)
 	g_clear_object (&self->discovery);
 	g_clear_object (&self->management);
 	g_clear_object (&self->registry);
+	g_clear_object (&self->replication_context);
+	g_clear_object (&self->cluster);
 	g_clear_object (&self->node);
 	g_clear_object (&self->change_log);
 	/* After the store: closing it finishes commits, which the metrics observe. */
@@ -326,6 +341,64 @@ registry_now (gpointer registry)
 	return artemis_registry_now (registry);
 }
 
+/* The replicator plugin `[plugins] replicator` names, or NULL saying why not. */
+static ArtemisReplicator *
+find_replicator (ArtemisDaemon *self, GError **error)
+{
+	g_autoptr (GPtrArray) replicators =
+		artemis_plugin_loader_get_plugins_of_kind (self->plugins, ARTEMIS_PLUGIN_KIND_REPLICATOR);
+	GPtrArray *infos = artemis_plugin_loader_get_infos (self->plugins);
+	const char *reason = _("no such replicator plugin in the plugin directories");
+
+	for (guint i = 0; i < replicators->len; i++) {
+		ArtemisPlugin *plugin = g_ptr_array_index (replicators, i);
+
+		if (g_str_equal (artemis_plugin_get_name (plugin), self->config->plugins_replicator))
+			return ARTEMIS_REPLICATOR (plugin);
+	}
+	for (guint i = 0; i < infos->len; i++) {
+		const ArtemisPluginInfo *info = g_ptr_array_index (infos, i);
+
+		if (g_str_equal (info->name, self->config->plugins_replicator) && info->reason != NULL)
+			reason = info->reason;
+	}
+	g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_CONFIG,
+		     /* TRANSLATORS: [plugins] replicator=NAME, and why it cannot be used */
+		     _("Replicator “%s” ([plugins] replicator), needed because [cluster] nodes lists other nodes, "
+		       "is not available: %s"),
+		     self->config->plugins_replicator, reason);
+	return NULL;
+}
+
+/*
+ * Membership once the node's URL is known (spec §10.2); with other nodes,
+ * their polling, the replication of client writes, and the start-up that
+ * copies an up peer's registry when the node starts `starting`.
+ */
+static gboolean
+start_cluster (ArtemisDaemon *self, GError **error)
+{
+	const ArtemisConfig *config = self->config;
+	ArtemisReplicator *replicator = NULL;
+
+	if (!artemis_cluster_configure (self->cluster, config->cluster_nodes, error))
+		return FALSE;
+	if (artemis_cluster_has_peers (self->cluster)) {
+		replicator = find_replicator (self, error);
+		if (replicator == NULL)
+			return FALSE;
+		artemis_registry_set_replicator (self->registry, replicator);
+		self->peer_poller = artemis_peer_poller_new (self->cluster, config->status_interval_ms,
+							     config->init_interval_ms, config->status_timeout_ms,
+							     config->status_attempts);
+		artemis_peer_poller_start (self->peer_poller);
+	}
+	self->startup = artemis_node_startup_new (self->cluster, self->registry, replicator, config->init_interval_ms,
+						  config->start_timeout_ms);
+	artemis_node_startup_start (self->startup);
+	return TRUE;
+}
+
 /* Each API area gets the parts of the node it uses. */
 static void
 add_routes (ArtemisDaemon *self)
@@ -333,8 +406,10 @@ add_routes (ArtemisDaemon *self)
 	ArtemisServer *server = self->server;
 
 	artemis_api_registry_add_routes (server, self->registry, self->rate_limits);
+	artemis_api_replication_add_routes (server, self->registry);
+	artemis_api_cluster_add_routes (server, self->cluster, self->rate_limits);
 	artemis_api_discovery_add_routes (server, self->discovery, self->versioned_cache);
-	artemis_api_status_add_routes (server, self->config, self->node, self->registry, self->ws_hub,
+	artemis_api_status_add_routes (server, self->config, self->cluster, self->registry, self->ws_hub,
 				       self->rate_limits);
 	artemis_api_route_add_routes (server, self->router);
 	artemis_api_management_add_routes (server, self->management, self->discovery);
@@ -387,6 +462,8 @@ artemis_daemon_start (ArtemisDaemon *self, GError **error)
 				 self->config->bind_address, port);
 	description = artemis_access_describe (self->access, where);
 	g_message ("%s", description);
+	if (!start_cluster (self, error))
+		return FALSE;
 	artemis_registry_start (self->registry);
 	artemis_versioned_cache_start (self->versioned_cache);
 	return TRUE;
@@ -436,6 +513,12 @@ ArtemisNode *
 artemis_daemon_get_node (ArtemisDaemon *self)
 {
 	return self->node;
+}
+
+ArtemisCluster *
+artemis_daemon_get_cluster (ArtemisDaemon *self)
+{
+	return self->cluster;
 }
 
 ArtemisChangeLog *

@@ -45,6 +45,7 @@ guint artemis_daemon_get_port (ArtemisDaemon *daemon);
 
 /* The parts, for tests and exporters that read the node's state (borrowed). */
 ArtemisNode *artemis_daemon_get_node (ArtemisDaemon *daemon);
+ArtemisCluster *artemis_daemon_get_cluster (ArtemisDaemon *daemon);
 ArtemisChangeLog *artemis_daemon_get_change_log (ArtemisDaemon *daemon);
 ArtemisRegistry *artemis_daemon_get_registry (ArtemisDaemon *daemon);
 ArtemisVersionedCache *artemis_daemon_get_versioned_cache (ArtemisDaemon *daemon);

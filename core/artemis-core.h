@@ -7,6 +7,9 @@
 
 #include "artemis-change-log.h"
 #include "artemis-clock.h"
+#include "artemis-cluster-codec.h"
+#include "artemis-cluster-replication-context.h"
+#include "artemis-cluster.h"
 #include "artemis-codec.h"
 #include "artemis-config.h"
 #include "artemis-discovery.h"
@@ -19,6 +22,7 @@
 #include "artemis-management-codec.h"
 #include "artemis-management-view.h"
 #include "artemis-management.h"
+#include "artemis-node-startup.h"
 #include "artemis-node.h"
 #include "artemis-operation.h"
 #include "artemis-plugin-loader.h"

@@ -55,6 +55,23 @@ iterate_until_or_die (const gboolean *done, const char *what)
 		g_error ("Timed out after %u ms waiting for %s", WAIT_TIMEOUT_MS, what);
 }
 
+guint
+artemis_test_find_free_port (void)
+{
+	g_autoptr (GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+	g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+	g_autoptr (GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+	g_autoptr (GSocketAddress) bound = NULL;
+	g_autoptr (GError) error = NULL;
+
+	g_assert_nonnull (socket);
+	g_socket_bind (socket, any_port, FALSE, &error);
+	g_assert_no_error (error);
+	bound = g_socket_get_local_address (socket, &error);
+	g_assert_no_error (error);
+	return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
 void
 artemis_test_wait_ms (guint ms)
 {
@@ -628,6 +645,7 @@ struct _ArtemisTestDaemon {
 	GSubprocess *process;
 	gboolean exited;
 	guint port;
+	guint fixed_port; /* 0: any free port */
 	GPtrArray *environment; /* name, value, name, value… */
 	gboolean session_bus;
 };
@@ -774,8 +792,9 @@ artemis_test_daemon_start (ArtemisTestDaemon *daemon)
 	g_autoptr (GError) error = NULL;
 	g_autoptr (GPtrArray) argv = NULL;
 	const char *path = artemis_test_daemon_get_path ();
+	g_autofree char *port = g_strdup_printf ("%u", daemon->fixed_port);
 	const char *fixed_args[] = {
-		path, "--port", "0", "--bind", "127.0.0.1", "--data-dir", daemon->data_dir, "--config", daemon->config_path,
+		path, "--port", port, "--bind", "127.0.0.1", "--data-dir", daemon->data_dir, "--config", daemon->config_path,
 	};
 	gint64 deadline = g_get_monotonic_time () + WAIT_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
 
@@ -819,6 +838,12 @@ artemis_test_daemon_set_extra_args (ArtemisTestDaemon *daemon, const char *const
 {
 	g_strfreev (daemon->extra_args);
 	daemon->extra_args = g_strdupv ((char **) args);
+}
+
+void
+artemis_test_daemon_set_port (ArtemisTestDaemon *daemon, guint port)
+{
+	daemon->fixed_port = port;
 }
 
 guint

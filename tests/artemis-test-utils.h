@@ -40,6 +40,13 @@ const char *artemis_test_response_get_header (ArtemisTestResponse *response, con
  */
 void artemis_test_init (int *argc, char ***argv);
 
+/*
+ * A TCP port on 127.0.0.1 free right now, for servers that must know each
+ * other's port before they start (a cluster). Another process may take it
+ * meanwhile: tests retry or fail clearly.
+ */
+guint artemis_test_find_free_port (void);
+
 /* Iterates the default main context for @ms milliseconds. */
 void artemis_test_wait_ms (guint ms);
 /* Removes @path, a file or a whole directory tree. */
@@ -128,7 +135,7 @@ char *artemis_test_json (const char *text);
  * ArtemisTestDaemon:
  *
  * The real artemisd (path from the ARTEMISD environment variable) run with
- * `--port 0 --bind 127.0.0.1 --no-dbus` and a private data directory and
+ * `--port 0 --bind 127.0.0.1 --no-dbus` (or a port given) and a private data directory and
  * configuration file. Its output goes to a log file that is printed when
  * the test fails (also when an assertion aborts it).
  */
@@ -139,6 +146,8 @@ const char *artemis_test_daemon_get_path (void);
 /* Whether there is an artemisd to test; if not, marks the test skipped, saying why. */
 gboolean artemis_test_daemon_is_available (void);
 ArtemisTestDaemon *artemis_test_daemon_new (const char *config_text);
+/* Listens on @port instead of any free port, from the next start on. */
+void artemis_test_daemon_set_port (ArtemisTestDaemon *daemon, guint port);
 /* Replaces its configuration file (read at the next start, or on SIGHUP). */
 void artemis_test_daemon_write_config (ArtemisTestDaemon *daemon, const char *config_text);
 /*

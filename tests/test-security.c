@@ -23,6 +23,9 @@ static const char cors_list_config[] = BASE_CONFIG "[security]\ncors-origins=htt
 static const char cors_any_config[] = BASE_CONFIG "[security]\ncors-origins=*\n";
 static const char limits_config[] = BASE_CONFIG "[rate-limit]\nstatus-default-limit=2\nstatus-limits=get-leases:1\n"
 					      "registry-default-limit=1000\nmanagement-group-default-limit=1\n";
+static const char peer_tokens_config[] = BASE_CONFIG "[security]\ntokens=s3cret\npeer-tokens=peer-one\n";
+static const char cluster_limits_config[] = BASE_CONFIG "[rate-limit]\ncluster-default-limit=100\n"
+						       "registry-default-limit=1000\n";
 static const char no_limits_config[] = BASE_CONFIG "[rate-limit]\nstatus-enabled=false\nstatus-default-limit=1\n";
 
 #define OK "{'errorCode':'success','message':'','status':'success'}"
@@ -30,6 +33,8 @@ static const char no_limits_config[] = BASE_CONFIG "[rate-limit]\nstatus-enabled
 #define NO_PERMISSION(message) STATUS ("{'errorCode':'no-permission','message':'" message "','status':'fail'}")
 #define NEEDS_TOKEN NO_PERMISSION ("This write needs a token: send Authorization: Bearer <token>.")
 #define BAD_TOKEN NO_PERMISSION ("The token is not valid here.")
+#define BAD_PEER_TOKEN NO_PERMISSION ("The token is not a peer token of this node.")
+#define NEEDS_PEER_TOKEN NO_PERMISSION ("Replication needs a peer token: send Authorization: Bearer <token>.")
 
 #define M "/api/management/"
 #define I1                                                                                              \
@@ -121,6 +126,25 @@ test_refused_writes_nothing (ArtemisTestServer *server, gconstpointer data)
 			"'operatorId':'ops1','token':''}",
 			SOUP_STATUS_OK, STATUS (OK));
 	assert_post_as (server->port, M "all-instance-operations.json", NULL, "{}", SOUP_STATUS_OK, NO_OPERATIONS);
+}
+
+/* Peers' replication writes need a peer token; an operator's token is not one, nor the other way round. */
+static void
+test_replication_needs_peer_token (ArtemisTestServer *server, gconstpointer data)
+{
+	const char *path = "/api/replication/registry/register.json";
+	const char *body = "{'instances':[" I1 "]}";
+
+	assert_post_as (server->port, path, NULL, body, SOUP_STATUS_UNAUTHORIZED, NEEDS_PEER_TOKEN);
+	assert_post_as (server->port, path, "Bearer s3cret", body, SOUP_STATUS_FORBIDDEN, BAD_PEER_TOKEN);
+	assert_post_as (server->port, M "operate-instance.json", "Bearer peer-one", PULL_I1, SOUP_STATUS_FORBIDDEN,
+			BAD_TOKEN);
+	/* Nothing registered by the refused calls; the bootstrap read stays open. */
+	assert_post_as (server->port, "/api/replication/registry/services.json", NULL,
+			"{'regionId':'SHA','zoneId':'SHA-Z1'}", SOUP_STATUS_OK,
+			"{'responseStatus':" OK ",'services':[]}");
+	assert_post_as (server->port, path, "Bearer peer-one", body, SOUP_STATUS_OK,
+			"{'failedInstances':null,'responseStatus':" OK "}");
 }
 
 /* Tokens from a file: one a line, comments and blank lines skipped. */
@@ -290,6 +314,24 @@ test_registry_limits (ArtemisTestServer *server, gconstpointer data)
 			  ==, SOUP_STATUS_OK);
 }
 
+/* The cluster limiter counts each node list apart; peers' replication is never limited. */
+static void
+test_cluster_limits (ArtemisTestServer *server, gconstpointer data)
+{
+	ArtemisRateLimits *limits = artemis_daemon_get_rate_limits (server->daemon);
+	const char *where = "{'regionId':'SHA','zoneId':'SHA-Z1'}";
+
+	for (guint i = 0; i < 100; i++)
+		g_assert_true (artemis_rate_limits_allow (limits, ARTEMIS_RATE_LIMITER_CLUSTER, "up-registry-nodes"));
+	assert_post_as (server->port, "/api/cluster/up-registry-nodes.json", NULL, where, SOUP_STATUS_OK,
+			"{'nodes':null,'responseStatus':" LIMITED "}");
+	g_assert_cmpuint (post_status (server->port, "/api/cluster/up-discovery-nodes.json", where), ==,
+			  SOUP_STATUS_OK);
+	use_up (server, "register", 1000);
+	assert_post_as (server->port, "/api/replication/registry/register.json", NULL, "{'instances':[" I1 "]}",
+			SOUP_STATUS_OK, "{'failedInstances':null,'responseStatus':" OK "}");
+}
+
 /* The heartbeat socket shares the limiter and identity of heartbeat.json. */
 static void
 test_websocket_heartbeat_limits (ArtemisTestServer *server, gconstpointer data)
@@ -389,6 +431,8 @@ main (int argc, char **argv)
 	g_test_add (path, ArtemisTestServer, config, artemis_test_server_setup, func, artemis_test_server_teardown)
 	SERVER_TEST ("/artemis/security/access/writes-need-token", tokens_config, test_writes_need_token);
 	SERVER_TEST ("/artemis/security/access/refused-writes-nothing", tokens_config, test_refused_writes_nothing);
+	SERVER_TEST ("/artemis/security/access/replication-needs-peer-token", peer_tokens_config,
+		     test_replication_needs_peer_token);
 	g_test_add_func ("/artemis/security/access/token-file", test_token_file);
 	SERVER_TEST ("/artemis/security/cors/off", BASE_CONFIG, test_cors_off);
 	SERVER_TEST ("/artemis/security/cors/allow-list", cors_list_config, test_cors_allow_list);
@@ -397,6 +441,7 @@ main (int argc, char **argv)
 	SERVER_TEST ("/artemis/security/rate-limit/registry", limits_config, test_registry_limits);
 	SERVER_TEST ("/artemis/security/rate-limit/websocket-heartbeat", limits_config, test_websocket_heartbeat_limits);
 	SERVER_TEST ("/artemis/security/rate-limit/group", limits_config, test_group_limits);
+	SERVER_TEST ("/artemis/security/rate-limit/cluster", cluster_limits_config, test_cluster_limits);
 	SERVER_TEST ("/artemis/security/rate-limit/disabled", no_limits_config, test_limits_disabled);
 	g_test_add_func ("/artemis/security/daemon/says-who-writes", test_daemon_says_who_writes);
 	return g_test_run ();

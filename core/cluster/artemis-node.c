@@ -146,25 +146,55 @@ artemis_node_set_capabilities (ArtemisNode *self, ArtemisTristate registry, Arte
 }
 
 static gboolean
-can_serve (ArtemisNode *self, ArtemisTristate flag)
+can_serve (ArtemisNodeState state, ArtemisTristate flag)
 {
-	if (self->state == ARTEMIS_NODE_UP)
+	if (state == ARTEMIS_NODE_UP)
 		return TRUE;
-	if (self->state == ARTEMIS_NODE_DOWN)
+	if (state == ARTEMIS_NODE_DOWN)
 		return FALSE;
 	return flag == ARTEMIS_TRISTATE_TRUE;
 }
 
 gboolean
+artemis_node_status_can_serve_registry (const ArtemisNodeStatus *status)
+{
+	return can_serve (status->state, status->can_serve_registry);
+}
+
+gboolean
+artemis_node_status_can_serve_discovery (const ArtemisNodeStatus *status)
+{
+	return can_serve (status->state, status->can_serve_discovery);
+}
+
+static ArtemisTristate
+tristate_from_boolean (gboolean value)
+{
+	return value ? ARTEMIS_TRISTATE_TRUE : ARTEMIS_TRISTATE_FALSE;
+}
+
+ArtemisNodeStatus
+artemis_node_get_status (ArtemisNode *self)
+{
+	return (ArtemisNodeStatus){
+		.state = self->state,
+		.can_serve_registry = self->can_serve_registry,
+		.can_serve_discovery = self->can_serve_discovery,
+		.allow_registry_from_other_zone = tristate_from_boolean (self->allow_registry_from_other_zone),
+		.allow_discovery_from_other_zone = tristate_from_boolean (self->allow_discovery_from_other_zone),
+	};
+}
+
+gboolean
 artemis_node_can_serve_registry (ArtemisNode *self)
 {
-	return can_serve (self, self->can_serve_registry);
+	return can_serve (self->state, self->can_serve_registry);
 }
 
 gboolean
 artemis_node_can_serve_discovery (ArtemisNode *self)
 {
-	return can_serve (self, self->can_serve_discovery);
+	return can_serve (self->state, self->can_serve_discovery);
 }
 
 /* Blank never matches (spec §5.2: "blank counts as different"). */

@@ -23,6 +23,35 @@ typedef enum {
 	ARTEMIS_TRISTATE_TRUE = 1,
 } ArtemisTristate;
 
+/**
+ * ArtemisNodeStatus:
+ * @state: `starting`, `up`, `down` or `unknown`.
+ * @can_serve_registry: the `canServiceRegistry` flag.
+ * @can_serve_discovery: the `canServiceDiscovery` flag.
+ * @allow_registry_from_other_zone: `allowRegistryFromOtherZone`.
+ * @allow_discovery_from_other_zone: `allowDiscoveryFromOtherZone`.
+ *
+ * What a ServiceNodeStatus says about a node (spec §2.8), ours or a peer's
+ * as last polled. A peer that did not answer is `unknown` with every flag
+ * null (spec §10.4).
+ */
+typedef struct {
+	ArtemisNodeState state;
+	ArtemisTristate can_serve_registry;
+	ArtemisTristate can_serve_discovery;
+	ArtemisTristate allow_registry_from_other_zone;
+	ArtemisTristate allow_discovery_from_other_zone;
+} ArtemisNodeStatus;
+
+/* `unknown` with every flag null. */
+#define ARTEMIS_NODE_STATUS_UNKNOWN                                                                          \
+	((ArtemisNodeStatus){ ARTEMIS_NODE_UNKNOWN, ARTEMIS_TRISTATE_NULL, ARTEMIS_TRISTATE_NULL,            \
+			      ARTEMIS_TRISTATE_NULL, ARTEMIS_TRISTATE_NULL })
+
+/* The predicates of §10.3 on any status: `up` → yes, `down` → no, else the flag. */
+gboolean artemis_node_status_can_serve_registry (const ArtemisNodeStatus *status);
+gboolean artemis_node_status_can_serve_discovery (const ArtemisNodeStatus *status);
+
 #define ARTEMIS_TYPE_NODE (artemis_node_get_type ())
 G_DECLARE_FINAL_TYPE (ArtemisNode, artemis_node, ARTEMIS, NODE, GObject)
 
@@ -44,6 +73,9 @@ gboolean artemis_node_get_allow_discovery_from_other_zone (ArtemisNode *node);
 void artemis_node_set_url (ArtemisNode *node, const char *url);
 void artemis_node_set_state (ArtemisNode *node, ArtemisNodeState state);
 void artemis_node_set_capabilities (ArtemisNode *node, ArtemisTristate registry, ArtemisTristate discovery);
+
+/* This node's live status. */
+ArtemisNodeStatus artemis_node_get_status (ArtemisNode *node);
 
 /* The predicates of §10.3: `up` → yes, `down` → no, else the flag. */
 gboolean artemis_node_can_serve_registry (ArtemisNode *node);

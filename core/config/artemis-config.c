@@ -102,11 +102,29 @@ static const ConfigKey config_keys[] = {
 	STRING_KEY ("cluster", "nodes", cluster_nodes, "", "artemis.service.cluster.nodes",
 		    "Cluster nodes as zone:url[,url][;zone:url...]."),
 	BOOL_KEY ("cluster", "force-up", force_up, TRUE, "artemis.service.cluster.node.status.force-up",
-		  "Start in the up state (needed by a single node)."),
+		  "Start in the up state; false starts `starting` and copies the registry of an up peer first "
+		  "(docs/cluster.md)."),
 	BOOL_KEY ("cluster", "allow-registry-from-other-zone", allow_registry_from_other_zone, FALSE,
 		  "artemis.service.registry.allow-from-other-zone", "Accept instances of other zones."),
 	BOOL_KEY ("cluster", "allow-discovery-from-other-zone", allow_discovery_from_other_zone, FALSE,
 		  "artemis.service.discovery.allow-from-other-zone", "Serve discovery to callers of other zones."),
+	INT_KEY ("cluster", "status-interval", status_interval_ms, 5000, 100, 600000,
+		 "artemis.service.cluster.nodes.status-update.interval",
+		 "How often every other node is asked for its status (/api/status/node.json), in ms."),
+	INT_KEY ("cluster", "status-timeout", status_timeout_ms, 500, 50, 10000,
+		 "artemis.service.registry.status.client.socket-timeout",
+		 "Time a node has to answer one attempt of a status poll, in ms."),
+	INT_KEY ("cluster", "status-attempts", status_attempts, 3, 1, 10,
+		 "artemis.service.cluster.nodes.status-update.fail-retry-times",
+		 "Attempts of a status poll, 10 ms apart, before the node counts as unknown (a refused "
+		 "connection counts at once)."),
+	INT_KEY ("cluster", "init-interval", init_interval_ms, 1000, 50, 600000,
+		 "artemis.service.cluster.node.init.sync-interval",
+		 "While starting (force-up=false): how often the node tries to copy a peer's registry; also how "
+		 "often a node that is not up is polled, in ms."),
+	INT_KEY ("cluster", "start-timeout", start_timeout_ms, 30000, 0, 3600000, NULL,
+		 "While starting (force-up=false): the longest wait for a peer to copy from before the node "
+		 "goes up anyway, in ms."),
 
 	LEASE_KEYS ("lease", lease, "instance", 20000, 50, 100, 12000),
 	LEASE_KEYS ("legacy-lease", legacy_lease, "legacy-instance", 90000, 50, 1000, 60000),
@@ -187,6 +205,10 @@ static const ConfigKey config_keys[] = {
 	  "Discovery filters in running order, ';'-separated; NAME:LABEL is one more instance of NAME. "
 	  "Without filter-groups, discovery has no route rules or logical instances; without "
 	  "filter-management, pulled-out instances stay in discovery." },
+	STRING_KEY ("plugins", "replicator", plugins_replicator, "replication-peer",
+		    "artemis.service.registry.replication.*",
+		    "The replicator plugin that copies client writes to the other nodes; used only when "
+		    "[cluster] nodes lists other nodes. Settings: [plugin NAME]."),
 
 	BOOL_KEY ("dbus", "enabled", dbus_enabled, TRUE, NULL,
 		  "Own org.artemis.Registry1 on the system bus and export the node's state there "

@@ -51,6 +51,11 @@ typedef struct {
 	gboolean force_up;
 	gboolean allow_registry_from_other_zone;
 	gboolean allow_discovery_from_other_zone;
+	gint64 status_interval_ms;
+	gint64 status_timeout_ms;
+	gint64 status_attempts;
+	gint64 init_interval_ms;
+	gint64 start_timeout_ms;
 	/* [lease], [legacy-lease] */
 	ArtemisLeaseConfig lease;
 	ArtemisLeaseConfig legacy_lease;
@@ -91,6 +96,7 @@ typedef struct {
 	/* [plugins] */
 	char **plugins_enabled;
 	char **plugins_filters;
+	char *plugins_replicator;
 	/*
 	 * The `[plugin NAME]` groups, kept as read: each plugin's own settings,
 	 * which the table of keys does not describe (see docs/plugins.md).

@@ -127,6 +127,7 @@ struct _ArtemisPluginLoader {
 	GPtrArray *infos;       /* ArtemisPluginInfo, by name */
 	GPtrArray *plugins;     /* ArtemisPlugin set up */
 	GKeyFile *settings;
+	ArtemisReplicationContext *replication_context; /* given to replicators before setup */
 };
 
 G_DEFINE_TYPE (ArtemisPluginLoader, artemis_plugin_loader, G_TYPE_OBJECT)
@@ -145,6 +146,7 @@ artemis_plugin_loader_finalize (GObject *object)
 
 	g_ptr_array_unref (self->directories);
 	g_strfreev (self->enabled);
+	g_clear_object (&self->replication_context);
 	g_ptr_array_unref (self->builtins);
 	g_ptr_array_unref (self->infos);
 	g_ptr_array_unref (self->plugins);
@@ -478,11 +480,20 @@ artemis_plugin_loader_get_infos (ArtemisPluginLoader *self)
 
 /* ---- plugins ----------------------------------------------------------- */
 
-static ArtemisPlugin *
-create_plugin (GType type, const char *name, GKeyFile *settings, GError **error)
+void
+artemis_plugin_loader_set_replication_context (ArtemisPluginLoader *self, ArtemisReplicationContext *context)
 {
-	g_autoptr (ArtemisPlugin) plugin = g_object_new (type, "name", name, "settings", settings, NULL);
+	g_return_if_fail (ARTEMIS_IS_PLUGIN_LOADER (self));
+	g_set_object (&self->replication_context, context);
+}
 
+static ArtemisPlugin *
+create_plugin (ArtemisPluginLoader *self, GType type, const char *name, GError **error)
+{
+	g_autoptr (ArtemisPlugin) plugin = g_object_new (type, "name", name, "settings", self->settings, NULL);
+
+	if (ARTEMIS_IS_REPLICATOR (plugin) && self->replication_context != NULL)
+		artemis_replicator_set_context (ARTEMIS_REPLICATOR (plugin), self->replication_context);
 	if (!artemis_plugin_setup (plugin, error))
 		return NULL;
 	return g_steal_pointer (&plugin);
@@ -501,7 +512,7 @@ artemis_plugin_loader_setup (ArtemisPluginLoader *self, GKeyFile *settings)
 
 		if (info->status != ARTEMIS_PLUGIN_STATUS_LOADED)
 			continue;
-		plugin = create_plugin (info->type, info->name, self->settings, &error);
+		plugin = create_plugin (self, info->type, info->name, &error);
 		if (plugin == NULL) {
 			info->status = ARTEMIS_PLUGIN_STATUS_SKIPPED;
 			info->reason = g_strdup_printf (_("setup failed: %s"), error->message);
@@ -568,7 +579,7 @@ add_instance (ArtemisPluginLoader *self, const char *instance_name)
 	if (info == NULL || info->kind != ARTEMIS_PLUGIN_KIND_DISCOVERY_FILTER ||
 	    instance_name[strlen (base)] != ':')
 		return NULL;
-	plugin = create_plugin (info->type, instance_name, self->settings, &error);
+	plugin = create_plugin (self, info->type, instance_name, &error);
 	if (plugin == NULL) {
 		g_warning ("Skipping plugin %s: %s", instance_name, error->message);
 		return NULL;

@@ -5,6 +5,7 @@
 
 #include "artemis-config.h"
 #include "artemis-plugin.h"
+#include "artemis-replicator.h"
 
 G_BEGIN_DECLS
 
@@ -98,6 +99,9 @@ GPtrArray *artemis_plugin_loader_get_infos (ArtemisPluginLoader *loader);
  * dropped with a warning (and listed as skipped).
  */
 void artemis_plugin_loader_setup (ArtemisPluginLoader *loader, GKeyFile *settings);
+/* The context every replicator plugin gets before its setup (NULL: none). */
+void artemis_plugin_loader_set_replication_context (ArtemisPluginLoader *loader,
+						    ArtemisReplicationContext *context);
 /* The plugins set up (ArtemisPlugin), in name order. */
 GPtrArray *artemis_plugin_loader_get_plugins (ArtemisPluginLoader *loader);
 /* Every plugin set up of @kind, in name order (new array of references). */

@@ -51,6 +51,8 @@ struct _ArtemisRegistry {
 	guint64 n_expired;    /* leases the sweeps removed, since start */
 	Pool pools[ARTEMIS_N_LEASE_POOLS];
 	guint n_instances;
+	/* Where what clients did goes to reach the other nodes, or NULL (spec §11.1). */
+	ArtemisReplicator *replicator;
 };
 
 G_DEFINE_TYPE (ArtemisRegistry, artemis_registry, G_TYPE_OBJECT)
@@ -118,6 +120,7 @@ artemis_registry_dispose (GObject *object)
 		g_clear_handle_id (&self->pools[i].clean_source, g_source_remove);
 		g_clear_handle_id (&self->pools[i].check_source, g_source_remove);
 	}
+	g_clear_object (&self->replicator);
 	G_OBJECT_CLASS (artemis_registry_parent_class)->dispose (object);
 }
 
@@ -492,7 +495,8 @@ check_location (ArtemisRegistry *self, ArtemisInstance *instance, ArtemisRegistr
 	return NULL;
 }
 
-static void
+/* Whether @instance succeeded; otherwise it is added to @failed. */
+static gboolean
 handle_one (ArtemisRegistry *self, ArtemisRegistryAction action, ArtemisRegistrySource source,
 	    ArtemisInstance *instance, GPtrArray *failed)
 {
@@ -501,32 +505,55 @@ handle_one (ArtemisRegistry *self, ArtemisRegistryAction action, ArtemisRegistry
 
 	if (location_error != NULL) {
 		add_failure (failed, instance, "no-permission", location_error);
-		return;
+		return FALSE;
 	}
 	invalid = validate_instance (instance);
 	if (invalid != NULL) {
 		add_failure (failed, instance, "internal-service-error", invalid);
-		return;
+		return FALSE;
 	}
 	switch (action) {
 	case ARTEMIS_REGISTRY_REGISTER:
 		artemis_registry_register (self, instance);
-		break;
+		return TRUE;
 	case ARTEMIS_REGISTRY_HEARTBEAT:
 		if (artemis_registry_renew (self, instance))
-			break;
+			return TRUE;
 		/* A peer's heartbeat for an unknown instance registers it (spec §3.3). */
-		if (source == ARTEMIS_REGISTRY_FROM_PEER)
+		if (source == ARTEMIS_REGISTRY_FROM_PEER) {
 			artemis_registry_register (self, instance);
-		else
-			add_failure (failed, instance, "data-not-found", "Instance is not exising! Need re-register.");
-		break;
+			return TRUE;
+		}
+		add_failure (failed, instance, "data-not-found", "Instance is not exising! Need re-register.");
+		return FALSE;
 	case ARTEMIS_REGISTRY_UNREGISTER:
 		artemis_registry_unregister (self, instance);
-		break;
+		return TRUE;
 	default:
 		g_assert_not_reached ();
 	}
+}
+
+static ArtemisReplicationAction
+replication_action (ArtemisRegistryAction action)
+{
+	switch (action) {
+	case ARTEMIS_REGISTRY_REGISTER:
+		return ARTEMIS_REPLICATION_REGISTER;
+	case ARTEMIS_REGISTRY_HEARTBEAT:
+		return ARTEMIS_REPLICATION_HEARTBEAT;
+	case ARTEMIS_REGISTRY_UNREGISTER:
+		return ARTEMIS_REPLICATION_UNREGISTER;
+	default:
+		g_assert_not_reached ();
+	}
+}
+
+void
+artemis_registry_set_replicator (ArtemisRegistry *self, ArtemisReplicator *replicator)
+{
+	g_return_if_fail (ARTEMIS_IS_REGISTRY (self));
+	g_set_object (&self->replicator, replicator);
 }
 
 GPtrArray *
@@ -534,6 +561,7 @@ artemis_registry_handle (ArtemisRegistry *self, ArtemisRegistryAction action, Ar
 			 GPtrArray *instances, GError **error)
 {
 	g_autoptr (GPtrArray) failed = NULL;
+	g_autoptr (GPtrArray) succeeded = NULL;
 
 	g_return_val_if_fail (ARTEMIS_IS_REGISTRY (self), NULL);
 
@@ -550,12 +578,17 @@ artemis_registry_handle (ArtemisRegistry *self, ArtemisRegistryAction action, Ar
 		return NULL;
 	}
 	failed = g_ptr_array_new_with_free_func ((GDestroyNotify) artemis_failed_instance_free);
+	/* Only what a client did here, and only what succeeded, goes to the peers (spec §11.1, §11.5). */
+	if (source == ARTEMIS_REGISTRY_FROM_CLIENT && self->replicator != NULL)
+		succeeded = g_ptr_array_new_full (instances->len, (GDestroyNotify) artemis_instance_unref);
 	for (guint i = 0; i < instances->len; i++) {
 		ArtemisInstance *instance = g_ptr_array_index (instances, i);
 
-		if (instance != NULL)
-			handle_one (self, action, source, instance, failed);
+		if (instance != NULL && handle_one (self, action, source, instance, failed) && succeeded != NULL)
+			g_ptr_array_add (succeeded, artemis_instance_ref (instance));
 	}
+	if (succeeded != NULL && succeeded->len > 0)
+		artemis_replicator_replicate (self->replicator, replication_action (action), succeeded);
 	return g_steal_pointer (&failed);
 }
 
@@ -596,6 +629,36 @@ artemis_registry_list_services (ArtemisRegistry *self)
 		g_ptr_array_add (ids, g_strdup (((ServiceEntry *) value)->service_id));
 	g_ptr_array_sort (ids, compare_strings);
 	return ids;
+}
+
+static gint
+compare_instance_keys (gconstpointer a, gconstpointer b)
+{
+	return g_strcmp0 (artemis_instance_get_key (*(ArtemisInstance *const *) a),
+			  artemis_instance_get_key (*(ArtemisInstance *const *) b));
+}
+
+GPtrArray *
+artemis_registry_dup_contents (ArtemisRegistry *self)
+{
+	g_autoptr (GPtrArray) ids = artemis_registry_list_services (self);
+	GPtrArray *services = g_ptr_array_new_full (ids->len, (GDestroyNotify) artemis_service_free);
+
+	for (guint i = 0; i < ids->len; i++) {
+		const char *stored_id = NULL;
+		g_autoptr (GPtrArray) instances =
+			artemis_registry_get_instances (self, g_ptr_array_index (ids, i), &stored_id);
+		ArtemisService *service;
+
+		if (instances == NULL || instances->len == 0)
+			continue;
+		/* A stable answer, whatever the hash order. */
+		g_ptr_array_sort (instances, compare_instance_keys);
+		service = artemis_service_new (stored_id);
+		service->instances = g_steal_pointer (&instances);
+		g_ptr_array_add (services, service);
+	}
+	return services;
 }
 
 guint64

@@ -8,7 +8,9 @@
 #include "artemis-config.h"
 #include "artemis-instance.h"
 #include "artemis-node.h"
+#include "artemis-replicator.h"
 #include "artemis-safe-checker.h"
+#include "artemis-service.h"
 
 G_BEGIN_DECLS
 
@@ -81,6 +83,13 @@ ArtemisNode *artemis_registry_get_node (ArtemisRegistry *registry);
 GPtrArray *artemis_registry_handle (ArtemisRegistry *registry, ArtemisRegistryAction action,
 				    ArtemisRegistrySource source, GPtrArray *instances, GError **error);
 
+/*
+ * From now on every register, heartbeat and unregister a client makes
+ * (FROM_CLIENT) hands the instances that succeeded to @replicator (NULL:
+ * none); what peers send (FROM_PEER) never is (spec §11.5).
+ */
+void artemis_registry_set_replicator (ArtemisRegistry *registry, ArtemisReplicator *replicator);
+
 /* The building blocks, without validation. */
 void artemis_registry_register (ArtemisRegistry *registry, ArtemisInstance *instance);
 gboolean artemis_registry_renew (ArtemisRegistry *registry, ArtemisInstance *instance);
@@ -99,6 +108,12 @@ GPtrArray *artemis_registry_get_instances (ArtemisRegistry *registry, const char
 					   const char **stored_service_id);
 /* The ids (as stored) of every service with at least one lease, sorted. */
 GPtrArray *artemis_registry_list_services (ArtemisRegistry *registry);
+/*
+ * The registry as stored, for a peer's bootstrap (spec §3.3): every
+ * service with a lease, by id, its instances by id as registered (expired leases
+ * not yet swept included), other lists NULL. A new array of ArtemisService.
+ */
+GPtrArray *artemis_registry_dup_contents (ArtemisRegistry *registry);
 /*
  * A number that changes whenever the instances of @service_id change
  * (never reused, even across services); 0 for an unknown service.
