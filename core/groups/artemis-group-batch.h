@@ -21,6 +21,9 @@ typedef struct {
 	const ArtemisOperationContext *context;
 	gint64 now;
 	GPtrArray *writes; /* ArtemisStorageWrite */
+	/* Per state kind, the last write of each row, so that a lookup costs the same however long the batch. */
+	GHashTable *by_identity[ARTEMIS_GROUP_N_KINDS]; /* identity → ArtemisStorageWrite (borrowed) */
+	GHashTable *by_id[ARTEMIS_GROUP_N_KINDS];       /* the record's id → ArtemisStorageWrite (borrowed) */
 } ArtemisGroupBatch;
 
 void artemis_group_batch_init (ArtemisGroupBatch *batch, ArtemisGroups *groups,

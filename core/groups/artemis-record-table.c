@@ -69,6 +69,12 @@ artemis_record_table_find (ArtemisRecordTable *table, const ArtemisStorageRecord
 {
 	g_autofree char *identity = artemis_record_table_identity (key);
 
+	return artemis_record_table_find_identity (table, identity);
+}
+
+const ArtemisStorageRecord *
+artemis_record_table_find_identity (ArtemisRecordTable *table, const char *identity)
+{
 	return g_hash_table_lookup (table->by_key, identity);
 }
 
