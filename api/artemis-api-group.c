@@ -131,6 +131,10 @@ artemis_api_group_write (ArtemisRequest *request, ArtemisApp *app, ArtemisStorag
 		g_error_free (error);
 		return;
 	}
+	if (!artemis_group_request_check_size (decoded, app->config->max_batch_size, &error)) {
+		reply_error (request, error, failure);
+		return;
+	}
 	/* The node first, as Java checks it. */
 	if (!artemis_management_check_writable (app->management, &error)) {
 		reply_error (request, error, NULL);

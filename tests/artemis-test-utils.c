@@ -583,6 +583,18 @@ artemis_test_raw_request (guint port, GBytes *request)
 	return artemis_test_connection_read_response (connection);
 }
 
+ArtemisTestResponse *
+artemis_test_exchange (guint port, GBytes *request, GError **error)
+{
+	g_autoptr (ArtemisTestConnection) connection = artemis_test_connection_new (port);
+
+	if (!artemis_test_connection_send (connection, request)) {
+		g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE, "the peer closed while sending");
+		return NULL;
+	}
+	return read_response (connection->input, error);
+}
+
 /* ---- compression ------------------------------------------------------- */
 
 static GBytes *

@@ -111,6 +111,12 @@ GBytes *artemis_test_build_request (const char *method, const char *path, const 
 				    GBytes *body, gsize chunk_size);
 /* Connects, sends @request and reads one response. */
 ArtemisTestResponse *artemis_test_raw_request (guint port, GBytes *request);
+/*
+ * The same with blocking I/O and no main context: usable from any thread
+ * while another one talks to an out-of-process daemon. NULL with @error
+ * set when the exchange fails.
+ */
+ArtemisTestResponse *artemis_test_exchange (guint port, GBytes *request, GError **error);
 
 /* Compresses or inflates @data in @format (GZIP, ZLIB for `deflate`). */
 GBytes *artemis_test_compress (GZlibCompressorFormat format, GBytes *data);

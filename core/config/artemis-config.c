@@ -142,6 +142,10 @@ static const ConfigKey config_keys[] = {
 	WS_BLACK_LIST_KEYS ("all-changes", ws_all_changes_black_list, "service-discoveries",
 			    "/ws/discovery/all-instance-change"),
 
+	INT_KEY ("management", "max-batch-size", max_batch_size, 20000, 1, 1000000, NULL,
+		 "Rows, ids, tags, operations and IPs one management request may carry together; more get "
+		 "bad-request."),
+
 	STRING_KEY ("storage", "backend", storage_backend, "sqlite",
 		    "data-source.properties (driverClassName, url)",
 		    "Where management state and its audit log persist: the storage plugin storage-NAME. "

@@ -68,6 +68,8 @@ typedef struct {
 	char **ws_discovery_black_list;
 	gboolean ws_all_changes_black_list_enabled;
 	char **ws_all_changes_black_list;
+	/* [management] */
+	gint64 max_batch_size;
 	/* [storage] */
 	char *storage_backend;
 	gint64 storage_poll_interval_ms;

@@ -82,6 +82,12 @@ typedef struct {
 
 void artemis_group_request_free (ArtemisGroupRequest *request);
 /*
+ * Fails with ARTEMIS_ERROR_BAD_REQUEST when @request carries more than
+ * @max_items rows, ids, tags, operations and IPs together: the writes of
+ * one request are prepared on the main loop, so their number is bounded.
+ */
+gboolean artemis_group_request_check_size (const ArtemisGroupRequest *request, guint max_items, GError **error);
+/*
  * Decodes a request whose top-level members other than the known lists and
  * the operation context are fields of @filter_kind. A literal null or
  * malformed body fails (HTTP 400), naming the member.
