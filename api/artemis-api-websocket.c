@@ -119,13 +119,12 @@ on_wrote_informational (SoupServerMessage *msg, gpointer user_data)
 
 	if (soup_server_message_get_status (msg) != SOUP_STATUS_SWITCHING_PROTOCOLS)
 		return;
-	socket = g_object_ref (soup_server_message_get_socket (msg));
+	stream = artemis_server_steal_connection (endpoint->app->server, msg, &socket);
 	/*
 	 * Every push is one whole frame: Nagle would only hold it back until the
 	 * client acknowledges the previous one, which a delayed ACK makes 40 ms.
 	 */
 	g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
-	stream = soup_server_message_steal_connection (msg);
 	artemis_ws_hub_accept (endpoint->app->ws_hub, endpoint->id, stream, socket, endpoint->on_message, endpoint);
 }
 

@@ -102,7 +102,7 @@ artemis_app_new (ArtemisConfig *config)
 	app->management = artemis_management_new (app->registry);
 	artemis_discovery_set_management (app->discovery, app->management);
 	load_plugins (app);
-	app->server = artemis_server_new (config->context_path, config->max_body_size);
+	app->server = artemis_server_new (config);
 	app->ws_hub = artemis_ws_hub_new (config, app->registry);
 	artemis_ws_hub_set_change_filter (app->ws_hub, is_pushed, g_object_ref (app->management), g_object_unref);
 	artemis_api_registry_add_routes (app);

@@ -41,8 +41,11 @@ G_DECLARE_FINAL_TYPE (ArtemisServer, artemis_server, ARTEMIS, SERVER, GObject)
  * The HTTP side of artemisd: a SoupServer with the Java servlet container's
  * manners (spec §1.2) — a context path, gzip/deflate request bodies, a body
  * size limit, CORS on every answer, OPTIONS pre-flight, 404/405/415 as JSON.
+ * It accepts connections itself (ArtemisHttpListener) and hands them to
+ * libsoup checked (ArtemisHttpConnection): a connection limit, time limits
+ * per request phase, strict framing. Settings from @config's [server] group.
  */
-ArtemisServer *artemis_server_new (const char *context_path, gsize max_body_size);
+ArtemisServer *artemis_server_new (const ArtemisConfig *config);
 SoupServer *artemis_server_get_soup_server (ArtemisServer *server);
 /* The context path every endpoint lies under: "" or "/prefix" (no trailing slash). */
 const char *artemis_server_get_context_path (ArtemisServer *server);
@@ -52,6 +55,12 @@ void artemis_server_add_route (ArtemisServer *server, const char *path, ArtemisM
 gboolean artemis_server_listen (ArtemisServer *server, const char *address, guint port, GError **error);
 /* The port actually bound (after listening). */
 guint artemis_server_get_port (ArtemisServer *server);
+/*
+ * Takes the connection of @msg (answered with 101) away from HTTP: its
+ * stream and, in *@socket, its socket; the connection no longer counts
+ * against [server] max-connections or its time limits.
+ */
+GIOStream *artemis_server_steal_connection (ArtemisServer *server, SoupServerMessage *msg, GSocket **socket);
 
 /* Sends @json (complete) as the 200 answer, gzipped when the client accepts it. */
 void artemis_request_reply_json (ArtemisRequest *request, GBytes *json);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "artemis-test-utils.h"
@@ -639,6 +640,7 @@ struct _ArtemisTestDaemon {
 	GSubprocess *process;
 	gboolean exited;
 	guint port;
+	rlim_t fd_limit; /* 0: inherited */
 };
 
 /* The log to dump when an assertion aborts the test (read by the signal handler). */
@@ -692,11 +694,16 @@ install_abort_handler (void)
 	installed = TRUE;
 }
 
-/* In the child: do not outlive a test that crashed. */
+/* In the child: do not outlive a test that crashed; the descriptor limit the test asked for. */
 static void
-die_with_parent (gpointer user_data)
+setup_child (gpointer user_data)
 {
+	const ArtemisTestDaemon *daemon = user_data;
+	struct rlimit limit = { daemon->fd_limit, daemon->fd_limit };
+
 	prctl (PR_SET_PDEATHSIG, SIGKILL);
+	if (daemon->fd_limit > 0)
+		setrlimit (RLIMIT_NOFILE, &limit);
 }
 
 const char *
@@ -765,7 +772,7 @@ artemis_test_daemon_start (ArtemisTestDaemon *daemon)
 	install_abort_handler ();
 	abort_log_path = daemon->log_path;
 	g_subprocess_launcher_set_stdout_file_path (launcher, daemon->log_path);
-	g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+	g_subprocess_launcher_set_child_setup (launcher, setup_child, daemon, NULL);
 	daemon->process = g_subprocess_launcher_spawn (
 		launcher, &error, path, "--port", "0", "--bind", "127.0.0.1", "--data-dir",
 		daemon->data_dir, "--config", daemon->config_path, NULL);
@@ -778,6 +785,12 @@ artemis_test_daemon_start (ArtemisTestDaemon *daemon)
 	if (daemon->port == 0 && !daemon->exited)
 		g_error ("artemisd did not report its port within %u ms", WAIT_TIMEOUT_MS);
 	return daemon->port != 0;
+}
+
+void
+artemis_test_daemon_set_fd_limit (ArtemisTestDaemon *daemon, guint limit)
+{
+	daemon->fd_limit = limit;
 }
 
 guint

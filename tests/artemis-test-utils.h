@@ -146,6 +146,8 @@ ArtemisTestDaemon *artemis_test_daemon_new (const char *config_text);
  * exited, starts it again on the same data directory (the log starts over).
  */
 gboolean artemis_test_daemon_start (ArtemisTestDaemon *daemon);
+/* Starts it with at most @limit open files (soft and hard), as `ulimit -n` would. */
+void artemis_test_daemon_set_fd_limit (ArtemisTestDaemon *daemon, guint limit);
 guint artemis_test_daemon_get_port (ArtemisTestDaemon *daemon);
 /* Its --data-dir (created by artemisd when missing). */
 const char *artemis_test_daemon_get_data_dir (ArtemisTestDaemon *daemon);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
 
 #include "artemis-test-utils.h"
@@ -209,14 +210,329 @@ test_group_batch_cap (Fixture *fixture, gconstpointer config)
 	assert_answer (listed, SOUP_STATUS_OK, "{'groups':[]," OK_MEMBER "}");
 }
 
+/* ---- raw sockets ------------------------------------------------------- */
+
+static GSocket *
+connect_to (guint port, gboolean blocking)
+{
+	g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+	g_autoptr (GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+	g_autoptr (GError) error = NULL;
+	GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+
+	g_assert_no_error (error);
+	g_socket_set_timeout (socket, 10);
+	g_socket_set_blocking (socket, blocking);
+	if (!g_socket_connect (socket, address, NULL, &error))
+		g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PENDING);
+	return socket;
+}
+
+static void
+send_text (GSocket *socket, const char *text)
+{
+	gsize len = strlen (text);
+
+	for (gsize sent = 0; sent < len;) {
+		g_autoptr (GError) error = NULL;
+		gssize count = g_socket_send (socket, text + sent, len - sent, NULL, &error);
+
+		g_assert_no_error (error);
+		sent += count;
+	}
+}
+
+/* Reads what comes until the peer closes (TRUE) or @timeout_ms pass (FALSE). */
+static gboolean
+read_until_closed (GSocket *socket, guint timeout_ms, GString *received)
+{
+	gint64 deadline = g_get_monotonic_time () + timeout_ms * G_TIME_SPAN_MILLISECOND;
+
+	for (;;) {
+		g_autoptr (GError) error = NULL;
+		gint64 left = deadline - g_get_monotonic_time ();
+		char buffer[4096];
+		gssize got;
+
+		if (left <= 0 || !g_socket_condition_timed_wait (socket, G_IO_IN, left, NULL, NULL))
+			return FALSE;
+		got = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error);
+		/* A reset after unread request bytes also means the server closed. */
+		if (got <= 0)
+			return got == 0 || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED);
+		if (received != NULL)
+			g_string_append_len (received, buffer, got);
+	}
+}
+
+static void
+assert_serving (guint port)
+{
+	g_autoptr (ArtemisTestResponse) response = post (port, STATUS, "{}");
+
+	g_assert_cmpuint (response->status, ==, SOUP_STATUS_OK);
+}
+
+/* ---- framing ----------------------------------------------------------- */
+
+#define STATUS_HEAD "POST " STATUS " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+
+/* Each answered 400 before libsoup acts on it, and the connection closed. */
+static const struct {
+	const char *request;
+	const char *message;
+} bad_framings[] = {
+	/* libsoup 3.2 lets the last value win: the first request would pass and `abc` be the next.
+	 */
+	{ STATUS_HEAD "Content-Length: 5\r\nContent-Length: 2\r\n\r\n{}abc", "Two different Content-Length values." },
+	{ STATUS_HEAD "Content-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+	  "Both Content-Length and Transfer-Encoding." },
+	{ STATUS_HEAD "Transfer-Encoding : chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n", "Malformed header line." },
+	{ STATUS_HEAD "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0x\r\n\r\n", "Malformed chunk size." },
+	{ STATUS_HEAD "Transfer-Encoding: gzip, chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+	  "Transfer-Encoding other than chunked is not supported." },
+	{ STATUS_HEAD "Content-Length: +2\r\n\r\n{}", "Malformed Content-Length." },
+	{ STATUS_HEAD "X-Folded: a\r\n b\r\nContent-Length: 2\r\n\r\n{}",
+	  "Obsolete line folding in a header is not accepted." },
+};
+
+static void
+test_framing (Fixture *fixture, gconstpointer config)
+{
+	if (fixture->daemon == NULL)
+		return;
+	for (gsize i = 0; i < G_N_ELEMENTS (bad_framings); i++) {
+		g_autoptr (GSocket) socket = connect_to (fixture->port, TRUE);
+		g_autoptr (GString) received = g_string_new (NULL);
+		g_autofree char *body = g_strdup_printf ("{\"responseStatus\":{\"errorCode\":\"bad-request\","
+							 "\"message\":\"%s\",\"status\":\"fail\"}}",
+							 bad_framings[i].message);
+		guint status = strstr (bad_framings[i].message, "other than chunked") != NULL ? 501 : 400;
+		g_autofree char *status_line = g_strdup_printf ("HTTP/1.1 %u ", status);
+
+		g_test_message ("request %" G_GSIZE_FORMAT, i);
+		send_text (socket, bad_framings[i].request);
+		g_assert_true (read_until_closed (socket, 5000, received));
+		g_assert_true (g_str_has_prefix (received->str, status_line));
+		g_assert_nonnull (strstr (received->str, "\r\nConnection: close\r\n"));
+		g_assert_true (g_str_has_suffix (received->str, body));
+	}
+	assert_serving (fixture->port);
+}
+
+/* ---- slow clients ------------------------------------------------------ */
+
+#define SHORT_TIMEOUTS "[server]\nidle-timeout=500\nrequest-head-timeout=500\nrequest-body-timeout=500\n"
+/* Closed after the 500 ms of SHORT_TIMEOUTS, not before, and long before a client would notice. */
+#define CLOSED_AFTER_MIN_MS 450
+#define CLOSED_AFTER_MAX_MS 5000
+
+static void
+assert_closed_in_time (guint port, const char *sent, const char *what)
+{
+	g_autoptr (GSocket) socket = connect_to (port, TRUE);
+	gint64 start = g_get_monotonic_time ();
+	gint64 elapsed_ms;
+
+	g_test_message ("%s", what);
+	if (sent != NULL)
+		send_text (socket, sent);
+	g_assert_true (read_until_closed (socket, 10000, NULL));
+	elapsed_ms = (g_get_monotonic_time () - start) / G_TIME_SPAN_MILLISECOND;
+	g_assert_cmpint (elapsed_ms, >=, CLOSED_AFTER_MIN_MS);
+	g_assert_cmpint (elapsed_ms, <=, CLOSED_AFTER_MAX_MS);
+}
+
+/* A byte every 100 ms keeps the head arriving, but not past its time limit. */
+static void
+assert_trickle_closed (guint port)
+{
+	g_autoptr (GSocket) socket = connect_to (port, TRUE);
+	const char *head = STATUS_HEAD "Content-Length: 2\r\n\r\n{}";
+	gint64 start = g_get_monotonic_time ();
+	gint64 elapsed_ms;
+
+	for (const char *p = head; *p != '\0' && !g_socket_condition_check (socket, G_IO_IN); p++) {
+		g_socket_send (socket, p, 1, NULL, NULL);
+		g_usleep (100 * G_TIME_SPAN_MILLISECOND);
+	}
+	g_assert_true (read_until_closed (socket, 10000, NULL));
+	elapsed_ms = (g_get_monotonic_time () - start) / G_TIME_SPAN_MILLISECOND;
+	g_assert_cmpint (elapsed_ms, >=, CLOSED_AFTER_MIN_MS);
+	g_assert_cmpint (elapsed_ms, <=, CLOSED_AFTER_MAX_MS);
+}
+
+static void
+test_timeouts (Fixture *fixture, gconstpointer config)
+{
+	if (fixture->daemon == NULL)
+		return;
+	assert_closed_in_time (fixture->port, NULL, "a connection that sends nothing");
+	assert_closed_in_time (fixture->port, "POST " STATUS " HTT", "half a request line");
+	assert_closed_in_time (fixture->port, STATUS_HEAD "Content-Length: 10\r\n\r\n{}", "half a body");
+	assert_closed_in_time (fixture->port, STATUS_HEAD "Content-Length: 2\r\n\r\n{}",
+			       "a kept-alive connection after its answer");
+	assert_trickle_closed (fixture->port);
+	assert_serving (fixture->port);
+}
+
+/* ---- connection limit, backlog, descriptors ----------------------------- */
+
+static gboolean
+log_contains (ArtemisTestDaemon *daemon, const char *text, guint timeout_ms)
+{
+	gint64 deadline = g_get_monotonic_time () + timeout_ms * G_TIME_SPAN_MILLISECOND;
+
+	for (;;) {
+		g_autofree char *log = artemis_test_daemon_get_log (daemon);
+
+		if (strstr (log, text) != NULL)
+			return TRUE;
+		if (g_get_monotonic_time () > deadline)
+			return FALSE;
+		g_usleep (20 * G_TIME_SPAN_MILLISECOND);
+	}
+}
+
+/* A connection served whole and kept alive, so that it holds its place. */
+static GSocket *
+kept_alive_connection (guint port)
+{
+	GSocket *socket = connect_to (port, TRUE);
+	char buffer[4096];
+
+	send_text (socket, STATUS_HEAD "Content-Length: 2\r\n\r\n{}");
+	g_assert_true (g_socket_condition_timed_wait (socket, G_IO_IN, 10 * G_USEC_PER_SEC, NULL, NULL));
+	g_assert_cmpint (g_socket_receive (socket, buffer, sizeof buffer, NULL, NULL), >, 0);
+	return socket;
+}
+
+/* With [server] max-connections open, the next waits in the backlog until one closes. */
+static void
+test_connection_limit (Fixture *fixture, gconstpointer config)
+{
+	GSocket *held[3];
+	g_autoptr (GSocket) waiting = NULL;
+	g_autoptr (GString) received = g_string_new (NULL);
+
+	if (fixture->daemon == NULL)
+		return;
+	for (guint i = 0; i < G_N_ELEMENTS (held); i++)
+		held[i] = kept_alive_connection (fixture->port);
+	g_assert_true (log_contains (fixture->daemon, "3 HTTP connections open ([server] max-connections)", 5000));
+	waiting = connect_to (fixture->port, TRUE);
+	send_text (waiting, STATUS_HEAD "Content-Length: 2\r\nConnection: close\r\n\r\n{}");
+	g_assert_false (g_socket_condition_timed_wait (waiting, G_IO_IN, 500 * G_TIME_SPAN_MILLISECOND, NULL, NULL));
+	g_object_unref (held[0]);
+	g_assert_true (read_until_closed (waiting, 10000, received));
+	g_assert_true (g_str_has_prefix (received->str, "HTTP/1.1 200 OK\r\n"));
+	g_object_unref (held[1]);
+	g_object_unref (held[2]);
+}
+
+/* How many of @sockets finished connecting (the kernel completes them into the listen backlog). */
+static guint
+count_connected (GPtrArray *sockets)
+{
+	guint connected = 0;
+
+	for (guint i = 0; i < sockets->len; i++) {
+		GSocket *socket = g_ptr_array_index (sockets, i);
+
+		if (g_socket_condition_check (socket, G_IO_OUT) == G_IO_OUT &&
+		    g_socket_check_connect_result (socket, NULL))
+			connected++;
+	}
+	return connected;
+}
+
+static guint
+read_somaxconn (void)
+{
+	g_autofree char *text = NULL;
+
+	if (!g_file_get_contents ("/proc/sys/net/core/somaxconn", &text, NULL, NULL))
+		return 128;
+	return g_ascii_strtoull (text, NULL, 10);
+}
+
+/*
+ * While the daemon cannot accept (stopped), connections complete into its
+ * listen backlog: libsoup's 10 made the 11th client wait for a SYN retry.
+ */
+static void
+test_backlog (Fixture *fixture, gconstpointer config)
+{
+	guint expected = MIN (300, read_somaxconn ());
+	g_autoptr (GPtrArray) sockets = g_ptr_array_new_with_free_func (g_object_unref);
+	guint connected;
+
+	if (fixture->daemon == NULL)
+		return;
+	g_assert_true (artemis_test_daemon_send_signal (fixture->daemon, SIGSTOP));
+	for (guint i = 0; i < expected; i++)
+		g_ptr_array_add (sockets, connect_to (fixture->port, FALSE));
+	g_usleep (300 * G_TIME_SPAN_MILLISECOND);
+	connected = count_connected (sockets);
+	g_assert_true (artemis_test_daemon_send_signal (fixture->daemon, SIGCONT));
+	g_assert_cmpuint (connected, ==, expected);
+	g_ptr_array_set_size (sockets, 0);
+	assert_serving (fixture->port);
+}
+
+/*
+ * At the descriptor limit accepts fail; once the half-open requests that
+ * hold the descriptors go, the listener accepts again (libsoup's never did).
+ */
+static void
+test_descriptor_exhaustion (void)
+{
+	g_autoptr (ArtemisTestDaemon) daemon = artemis_test_daemon_new ("");
+	g_autoptr (GPtrArray) sockets = g_ptr_array_new_with_free_func (g_object_unref);
+	guint port;
+
+	if (artemis_test_daemon_get_path () == NULL) {
+		g_test_skip ("ARTEMISD does not name an executable artemisd (run through meson test)");
+		return;
+	}
+	artemis_test_daemon_set_fd_limit (daemon, 128);
+	g_assert_true (artemis_test_daemon_start (daemon));
+	port = artemis_test_daemon_get_port (daemon);
+	g_assert_true (log_contains (daemon, "The open-file limit is 128, below", 0));
+	for (guint i = 0; i < 200; i++) {
+		GSocket *socket = connect_to (port, TRUE);
+
+		send_text (socket, "POST " STATUS " HTTP/1.1\r\n");
+		g_ptr_array_add (sockets, socket);
+	}
+	g_assert_true (log_contains (daemon, "Cannot accept connections: ", 10000));
+	g_assert_true (log_contains (daemon, "the open-file limit is reached", 0));
+	g_ptr_array_set_size (sockets, 0);
+	assert_serving (port);
+	g_assert_true (log_contains (daemon, "Accepting connections again", 5000));
+}
+
 int
 main (int argc, char **argv)
 {
 	artemis_test_init (&argc, &argv);
+	/*
+	 * The daemons inherit the environment: here they warn about what the
+	 * attacker does (descriptors exhausted, the database deleted), which
+	 * must not abort them. Criticals still do. This process read G_DEBUG
+	 * already.
+	 */
+	g_setenv ("G_DEBUG", "fatal-criticals", TRUE);
 
-	g_test_add ("/artemis/hostile/group-batch", Fixture, NULL, fixture_setup, test_group_batch,
-		    fixture_teardown);
+	g_test_add ("/artemis/hostile/group-batch", Fixture, NULL, fixture_setup, test_group_batch, fixture_teardown);
 	g_test_add ("/artemis/hostile/group-batch-cap", Fixture, "[management]\nmax-batch-size=10\n", fixture_setup,
 		    test_group_batch_cap, fixture_teardown);
+	g_test_add ("/artemis/hostile/framing", Fixture, NULL, fixture_setup, test_framing, fixture_teardown);
+	g_test_add ("/artemis/hostile/timeouts", Fixture, SHORT_TIMEOUTS, fixture_setup, test_timeouts,
+		    fixture_teardown);
+	g_test_add ("/artemis/hostile/connection-limit", Fixture, "[server]\nmax-connections=3\n", fixture_setup,
+		    test_connection_limit, fixture_teardown);
+	g_test_add ("/artemis/hostile/backlog", Fixture, NULL, fixture_setup, test_backlog, fixture_teardown);
+	g_test_add_func ("/artemis/hostile/descriptor-exhaustion", test_descriptor_exhaustion);
 	return g_test_run ();
 }

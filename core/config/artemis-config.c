@@ -82,6 +82,22 @@ static const ConfigKey config_keys[] = {
 	  "Extra directories searched for plugins, separated by ';'." },
 	INT_KEY ("server", "max-body-size", max_body_size, 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024, NULL,
 		 "Largest request body accepted, in bytes (after decompression)."),
+	INT_KEY ("server", "max-head-size", max_head_size, 65536, 1024, 1048576, "(Tomcat maxHttpHeaderSize)",
+		 "Largest request line and headers accepted, in bytes; larger get HTTP 431."),
+	INT_KEY ("server", "listen-backlog", listen_backlog, 4096, 16, 65535, "(Tomcat acceptCount)",
+		 "Connections the kernel queues until they are accepted (capped by net.core.somaxconn)."),
+	INT_KEY ("server", "max-connections", max_connections, 10000, 1, 1000000, "(Tomcat maxConnections)",
+		 "HTTP connections served at once; more wait in the listen backlog. WebSocket sessions count "
+		 "against [websocket] max-sockets instead."),
+	INT_KEY ("server", "idle-timeout", idle_timeout_ms, 60000, 100, 3600000,
+		 "(Tomcat keepAliveTimeout)",
+		 "How long a connection may wait for its next request, or for its client to read more of an "
+		 "answer, in ms; then it is closed."),
+	INT_KEY ("server", "request-head-timeout", request_head_timeout_ms, 10000, 100, 3600000,
+		 "(Tomcat connectionTimeout)",
+		 "How long the request line and headers may take to arrive from their first byte, in ms."),
+	INT_KEY ("server", "request-body-timeout", request_body_timeout_ms, 30000, 100, 3600000, NULL,
+		 "How long a request body may take to arrive once the headers are in, in ms."),
 
 	STRING_KEY ("deployment", "region-id", region_id, "default", "region.id", "Region this node serves."),
 	STRING_KEY ("deployment", "zone-id", zone_id, "default", "zone.id", "Zone this node serves."),

@@ -34,6 +34,12 @@ typedef struct {
 	char *data_dir;
 	char **plugin_dirs;
 	gint64 max_body_size;
+	gint64 max_head_size;
+	gint64 listen_backlog;
+	gint64 max_connections;
+	gint64 idle_timeout_ms;
+	gint64 request_head_timeout_ms;
+	gint64 request_body_timeout_ms;
 	/* [deployment] */
 	char *region_id;
 	char *zone_id;
