@@ -11,9 +11,11 @@ void artemis_api_write_error_status (ArtemisJsonWriter *writer, const GError *er
 /*
  * Writes `{"failedInstances":…,"responseStatus":…}` of register, heartbeat
  * and unregister (spec §3.1): @error when the whole request failed, else
- * partial_fail when @failed is not empty.
+ * partial_fail when @failed is not empty. Failures past @max_size bytes
+ * are counted in the message instead of listed.
  */
-void artemis_api_write_registry_response (ArtemisJsonWriter *writer, GPtrArray *failed, const GError *error);
+void artemis_api_write_registry_response (ArtemisJsonWriter *writer, GPtrArray *failed, const GError *error,
+					  gsize max_size);
 /* Answers a body that could not be decoded: HTTP 400 with the decoder's message. */
 void artemis_api_reply_bad_body (ArtemisRequest *request, const GError *error);
 /* Answers `{"responseStatus":OK}` plus nothing else. */

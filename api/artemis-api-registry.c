@@ -6,11 +6,11 @@
 
 /* `{"failedInstances":…,"responseStatus":…}` (spec §3.1). */
 static void
-reply_registry (ArtemisRequest *request, GPtrArray *failed, const GError *error)
+reply_registry (ArtemisRequest *request, ArtemisApp *app, GPtrArray *failed, const GError *error)
 {
 	ArtemisJsonWriter *writer = artemis_json_writer_new (128);
 
-	artemis_api_write_registry_response (writer, failed, error);
+	artemis_api_write_registry_response (writer, failed, error, app->config->max_answer_size);
 	artemis_request_reply_writer (request, writer);
 }
 
@@ -22,12 +22,14 @@ handle_registry (ArtemisRequest *request, ArtemisApp *app, ArtemisRegistryAction
 	g_autoptr (GPtrArray) failed = NULL;
 	g_autoptr (GError) error = NULL;
 
-	if (!artemis_codec_decode_instances_request (request->body, request->body_len, &instances, &error)) {
+	if (!artemis_codec_decode_instances_request (request->body, request->body_len,
+						     artemis_registry_get_max_instances_per_request (app->registry),
+						     &instances, &error)) {
 		artemis_api_reply_bad_body (request, error);
 		return;
 	}
 	failed = artemis_registry_handle (app->registry, action, source, instances, &error);
-	reply_registry (request, failed, error);
+	reply_registry (request, app, failed, error);
 }
 
 static void

@@ -60,7 +60,9 @@ on_heartbeat_message (ArtemisWsSession *session, GBytes *message, gpointer user_
 
 	if (is_json_null (data, len)) {
 		g_set_error_literal (&error, ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST, "request is null");
-	} else if (!artemis_codec_decode_instances_request (data, len, &instances, NULL)) {
+	} else if (!artemis_codec_decode_instances_request (
+			   data, len, artemis_registry_get_max_instances_per_request (endpoint->app->registry),
+			   &instances, NULL)) {
 		artemis_ws_session_send (session, unparsable_heartbeat_reply, strlen (unparsable_heartbeat_reply));
 		return;
 	} else {
@@ -68,7 +70,7 @@ on_heartbeat_message (ArtemisWsSession *session, GBytes *message, gpointer user_
 						  ARTEMIS_REGISTRY_FROM_CLIENT, instances, &error);
 	}
 	writer = artemis_json_writer_new (128);
-	artemis_api_write_registry_response (writer, failed, error);
+	artemis_api_write_registry_response (writer, failed, error, endpoint->app->config->max_answer_size);
 	json = artemis_json_writer_peek (writer, &json_len);
 	artemis_ws_session_send (session, json, json_len);
 }

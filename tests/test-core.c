@@ -199,7 +199,8 @@ test_codec_decode_lenient (void)
 	g_autoptr (GError) error = NULL;
 	ArtemisInstance *instance;
 
-	g_assert_true (artemis_codec_decode_instances_request (body, strlen (body), &instances, &error));
+	g_assert_true (artemis_codec_decode_instances_request (body, strlen (body), G_MAXUINT, &instances,
+							       &error));
 	g_assert_no_error (error);
 	g_assert_cmpuint (instances->len, ==, 2);
 	g_assert_null (g_ptr_array_index (instances, 1));
@@ -232,11 +233,70 @@ test_codec_decode_errors (void)
 		g_autofree char *printable = g_strescape (bodies[i], NULL);
 
 		g_test_message ("body: %s", printable);
-		g_assert_false (artemis_codec_decode_instances_request (bodies[i], strlen (bodies[i]), &instances,
-									&error));
+		g_assert_false (artemis_codec_decode_instances_request (bodies[i], strlen (bodies[i]), G_MAXUINT,
+									&instances, &error));
 		g_assert_nonnull (error);
 		g_assert_null (instances);
 	}
+}
+
+/* Past the limit only one more instance is built, enough to refuse; the rest is still checked. */
+static void
+test_codec_decode_limit (void)
+{
+	const char *body = "{\"instances\":[{\"instanceId\":\"a\"},{},null,{\"x\":[1,{}]},{}]}";
+	const char *bad_tail = "{\"instances\":[{},{},{},{\"x\":]}";
+	g_autoptr (GPtrArray) instances = NULL;
+	g_autoptr (GPtrArray) none = NULL;
+	g_autoptr (GError) error = NULL;
+
+	g_assert_true (artemis_codec_decode_instances_request (body, strlen (body), 2, &instances, &error));
+	g_assert_no_error (error);
+	g_assert_cmpuint (instances->len, ==, 3);
+	g_assert_null (g_ptr_array_index (instances, 2));
+	g_assert_false (artemis_codec_decode_instances_request (bad_tail, strlen (bad_tail), 1, &none, &error));
+	g_assert_nonnull (error);
+}
+
+/* A registry request past [registry] max-instances-per-request or max-instance-size changes nothing. */
+static void
+test_registry_request_limits (void)
+{
+	g_autoptr (ArtemisConfig) config = artemis_config_new ();
+	g_autoptr (ArtemisChangeLog) log = NULL;
+	g_autoptr (ArtemisNode) node = NULL;
+	g_autoptr (ArtemisRegistry) registry = NULL;
+	g_autoptr (GPtrArray) instances = artemis_instance_array_new (3);
+	g_autoptr (GPtrArray) failed = NULL;
+	g_autoptr (GError) error = NULL;
+	g_autoptr (ArtemisInstanceBuilder) builder = artemis_instance_builder_new ();
+	g_autofree char *fat = g_strnfill (2000, 'x');
+
+	config->max_instances_per_request = 2;
+	config->max_instance_size = 1024;
+	log = artemis_change_log_new (config->change_buffer_size);
+	node = artemis_node_new (config, "http://127.0.0.1:8080/");
+	registry = artemis_registry_new (config, node, log);
+	for (guint i = 0; i < 3; i++)
+		g_ptr_array_add (instances, make_instance ("demo", "i", FALSE));
+	failed = artemis_registry_handle (registry, ARTEMIS_REGISTRY_REGISTER, ARTEMIS_REGISTRY_FROM_CLIENT, instances,
+					  &error);
+	g_assert_null (failed);
+	g_assert_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST);
+	g_assert_cmpstr (error->message, ==,
+			 "request.instances holds more than 2 instances ([registry] max-instances-per-request).");
+	g_clear_error (&error);
+	g_ptr_array_set_size (instances, 1);
+	artemis_instance_builder_set (builder, ARTEMIS_INSTANCE_SERVICE_ID, "demo");
+	artemis_instance_builder_set (builder, ARTEMIS_INSTANCE_INSTANCE_ID, "fat");
+	artemis_instance_builder_set (builder, ARTEMIS_INSTANCE_URL, fat);
+	g_ptr_array_add (instances, artemis_instance_builder_end (builder));
+	failed = artemis_registry_handle (registry, ARTEMIS_REGISTRY_REGISTER, ARTEMIS_REGISTRY_FROM_CLIENT, instances,
+					  &error);
+	g_assert_null (failed);
+	g_assert_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST);
+	g_assert_true (g_str_has_prefix (error->message, "request.instances[1] takes "));
+	g_assert_null (artemis_registry_get_instances (registry, "demo", NULL));
 }
 
 /* ---- registry and leases ----------------------------------------------- */
@@ -858,6 +918,8 @@ main (int argc, char **argv)
 	g_test_add_func ("/artemis/instance/reload", test_instance_reload);
 	g_test_add_func ("/artemis/codec/decode-lenient", test_codec_decode_lenient);
 	g_test_add_func ("/artemis/codec/decode-errors", test_codec_decode_errors);
+	g_test_add_func ("/artemis/codec/decode-limit", test_codec_decode_limit);
+	g_test_add_func ("/artemis/registry/request-limits", test_registry_request_limits);
 
 #define REGISTRY_TEST(path, func) \
 	g_test_add (path, RegistryFixture, NULL, registry_fixture_set_up, func, registry_fixture_tear_down)

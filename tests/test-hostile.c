@@ -115,22 +115,36 @@ time_status (guint port)
 }
 
 /*
- * Sends @request from another thread and meanwhile asks for the node's
- * status again and again; returns the hostile request's answer and puts
- * the slowest status answer, in ms, in *@slowest_ms.
+ * Sends @request @n_parallel times, each from a thread of its own, and
+ * meanwhile asks for the node's status again and again; returns the
+ * answers (ArtemisTestResponse) and puts the slowest status answer, in
+ * ms, in *@slowest_ms.
  */
-static ArtemisTestResponse *
-exchange_while_probing (guint port, GBytes *request, gint64 *slowest_ms)
+static GPtrArray *
+exchange_while_probing (guint port, GBytes *request, guint n_parallel, gint64 *slowest_ms)
 {
-	Hostile hostile = { port, request, NULL, 0 };
-	GThread *thread = g_thread_new ("hostile", run_hostile, &hostile);
+	g_autofree Hostile *hostiles = g_new0 (Hostile, n_parallel);
+	GThread **threads = g_newa (GThread *, n_parallel);
+	GPtrArray *responses = g_ptr_array_new_with_free_func ((GDestroyNotify) artemis_test_response_free);
+	guint done = 0;
 
+	for (guint i = 0; i < n_parallel; i++) {
+		hostiles[i] = (Hostile) { port, request, NULL, 0 };
+		threads[i] = g_thread_new ("hostile", run_hostile, &hostiles[i]);
+	}
 	*slowest_ms = 0;
-	while (!g_atomic_int_get (&hostile.done))
+	while (done < n_parallel) {
 		*slowest_ms = MAX (*slowest_ms, time_status (port));
-	g_thread_join (thread);
+		done = 0;
+		for (guint i = 0; i < n_parallel; i++)
+			done += g_atomic_int_get (&hostiles[i].done);
+	}
+	for (guint i = 0; i < n_parallel; i++) {
+		g_thread_join (threads[i]);
+		g_ptr_array_add (responses, hostiles[i].response);
+	}
 	g_test_message ("slowest status answer: %" G_GINT64_FORMAT " ms", *slowest_ms);
-	return hostile.response;
+	return responses;
 }
 
 /* ---- group batches ----------------------------------------------------- */
@@ -167,11 +181,11 @@ static void
 assert_batch_without_stall (guint port, const char *path, const char *json)
 {
 	g_autoptr (GBytes) request = post_request (path, json);
-	g_autoptr (ArtemisTestResponse) response = NULL;
+	g_autoptr (GPtrArray) responses = NULL;
 	gint64 slowest_ms;
 
-	response = exchange_while_probing (port, request, &slowest_ms);
-	assert_answer (response, SOUP_STATUS_OK, OK_STATUS);
+	responses = exchange_while_probing (port, request, 1, &slowest_ms);
+	assert_answer (g_ptr_array_index (responses, 0), SOUP_STATUS_OK, OK_STATUS);
 	g_assert_cmpint (slowest_ms, <, STALL_BOUND_MS);
 }
 
@@ -208,6 +222,106 @@ test_group_batch_cap (Fixture *fixture, gconstpointer config)
 		       "'status':'fail'}}");
 	listed = post (fixture->port, GROUP_PATH "get-all-groups.json", "{}");
 	assert_answer (listed, SOUP_STATUS_OK, "{'groups':[]," OK_MEMBER "}");
+}
+
+/* ---- registrations ----------------------------------------------------- */
+
+#define REGISTER "/api/registry/register.json"
+#define MB (1024 * 1024)
+
+/*
+ * The report's probe: 2,964 bytes of gzip that inflate to a million `{}`,
+ * four at once. Each drew a 373 MB answer (one failure per item, echoed)
+ * and together they stalled the node 11 s at 1.7 GB. Now each gets one
+ * small bad-request, and the rest is never built.
+ */
+static void
+test_amplification (Fixture *fixture, gconstpointer config)
+{
+	GString *json = g_string_new ("{\"instances\":[{}");
+	g_autoptr (GBytes) plain = NULL;
+	g_autoptr (GBytes) body = NULL;
+	g_autoptr (GBytes) request = NULL;
+	g_autoptr (GPtrArray) responses = NULL;
+	gint64 slowest_ms;
+
+	if (fixture->daemon == NULL)
+		return;
+	for (guint i = 1; i < 1000000; i++)
+		g_string_append (json, ",{}");
+	g_string_append (json, "]}");
+	plain = g_string_free_to_bytes (json);
+	body = artemis_test_compress (G_ZLIB_COMPRESSOR_FORMAT_GZIP, plain);
+	g_assert_cmpuint (g_bytes_get_size (body), <, 8192);
+	request = artemis_test_build_request ("POST", REGISTER,
+					      "Content-Type: application/json\r\nContent-Encoding: gzip\r\n", body, 0);
+	responses = exchange_while_probing (fixture->port, request, 4, &slowest_ms);
+	for (guint i = 0; i < responses->len; i++)
+		assert_answer (g_ptr_array_index (responses, i), SOUP_STATUS_OK,
+			       "{'failedInstances':null,'responseStatus':{'errorCode':'bad-request','message':"
+			       "'request.instances holds more than 5000 instances ([registry] "
+			       "max-instances-per-request).','status':'fail'}}");
+	g_assert_cmpint (slowest_ms, <, STALL_BOUND_MS);
+	g_assert_cmpuint (artemis_test_daemon_get_rss (fixture->daemon), <, 200 * MB);
+}
+
+static char *
+instance_json (const char *region_id, guint index, gsize metadata_size)
+{
+	g_autofree char *filler = g_strnfill (metadata_size, 'm');
+
+	return g_strdup_printf ("{\"regionId\":\"%s\",\"zoneId\":\"default\",\"serviceId\":\"demo.fat\","
+				"\"instanceId\":\"i-%u\",\"url\":\"http://10.0.0.1/\",\"metadata\":{\"m\":\"%s\"}}",
+				region_id, index, filler);
+}
+
+/* An instance past [registry] max-instance-size (metadata included) refuses the request whole. */
+static void
+test_fat_instance (Fixture *fixture, gconstpointer config)
+{
+	g_autofree char *small = instance_json ("default", 1, 10);
+	g_autofree char *fat = instance_json ("default", 2, 70000);
+	g_autofree char *json = g_strdup_printf ("{\"instances\":[%s,%s]}", small, fat);
+	g_autoptr (ArtemisTestResponse) refused = NULL;
+	g_autoptr (ArtemisTestResponse) lookup = NULL;
+
+	if (fixture->daemon == NULL)
+		return;
+	refused = post (fixture->port, REGISTER, json);
+	g_assert_cmpuint (refused->status, ==, SOUP_STATUS_OK);
+	g_assert_true (g_str_has_prefix (refused->text, "{\"failedInstances\":null,\"responseStatus\":{\"errorCode\":"
+						       "\"bad-request\",\"message\":\"request.instances[1] takes "));
+	g_assert_nonnull (strstr (refused->text, " bytes, more than 65536 ([registry] max-instance-size).\""));
+	/* Nothing registered, not even the small one. */
+	lookup = artemis_test_get (fixture->port, "/api/discovery/service.json?serviceId=demo.fat&regionId=default&zoneId=default");
+	assert_answer (lookup, SOUP_STATUS_OK,
+		       "{'responseStatus':{'errorCode':'success','message':'','status':'success'},'service':{'instances':null,"
+		       "'logicInstances':null,'metadata':null,'routeRules':null,'serviceId':'demo.fat'}}");
+}
+
+/* Failures past [registry] max-answer-size are counted, not echoed. */
+static void
+test_answer_size (Fixture *fixture, gconstpointer config)
+{
+	GString *json = g_string_new ("{\"instances\":[");
+	g_autoptr (ArtemisTestResponse) response = NULL;
+	const char *message;
+
+	if (fixture->daemon == NULL)
+		return;
+	for (guint i = 0; i < 200; i++) {
+		g_autofree char *instance = instance_json ("elsewhere", i, 1000);
+
+		g_string_append_printf (json, "%s%s", i > 0 ? "," : "", instance);
+	}
+	g_string_append (json, "]}");
+	response = post (fixture->port, REGISTER, json->str);
+	g_string_free (json, TRUE);
+	g_assert_cmpuint (response->status, ==, SOUP_STATUS_OK);
+	g_assert_cmpuint (g_bytes_get_size (response->body), <=, 65536 + 256);
+	message = strstr (response->text, "\"responseStatus\":{\"errorCode\":\"partial_fail\",\"message\":\"");
+	g_assert_nonnull (message);
+	g_assert_nonnull (strstr (message, " more failed instances are not listed ([registry] max-answer-size).\""));
 }
 
 /* ---- raw sockets ------------------------------------------------------- */
@@ -527,6 +641,11 @@ main (int argc, char **argv)
 	g_test_add ("/artemis/hostile/group-batch", Fixture, NULL, fixture_setup, test_group_batch, fixture_teardown);
 	g_test_add ("/artemis/hostile/group-batch-cap", Fixture, "[management]\nmax-batch-size=10\n", fixture_setup,
 		    test_group_batch_cap, fixture_teardown);
+	g_test_add ("/artemis/hostile/amplification", Fixture, NULL, fixture_setup, test_amplification,
+		    fixture_teardown);
+	g_test_add ("/artemis/hostile/fat-instance", Fixture, NULL, fixture_setup, test_fat_instance, fixture_teardown);
+	g_test_add ("/artemis/hostile/answer-size", Fixture, "[registry]\nmax-answer-size=65536\n", fixture_setup,
+		    test_answer_size, fixture_teardown);
 	g_test_add ("/artemis/hostile/framing", Fixture, NULL, fixture_setup, test_framing, fixture_teardown);
 	g_test_add ("/artemis/hostile/timeouts", Fixture, SHORT_TIMEOUTS, fixture_setup, test_timeouts,
 		    fixture_teardown);

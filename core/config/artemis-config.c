@@ -99,6 +99,16 @@ static const ConfigKey config_keys[] = {
 	INT_KEY ("server", "request-body-timeout", request_body_timeout_ms, 30000, 100, 3600000, NULL,
 		 "How long a request body may take to arrive once the headers are in, in ms."),
 
+	INT_KEY ("registry", "max-instances-per-request", max_instances_per_request, 5000, 1, 1000000, NULL,
+		 "Instances one register, heartbeat or unregister request may carry (HTTP or WebSocket); more "
+		 "get bad-request."),
+	INT_KEY ("registry", "max-instance-size", max_instance_size, 65536, 1024, 67108864, NULL,
+		 "Largest instance accepted, in bytes of its strings, metadata included; a request with a larger "
+		 "one gets bad-request."),
+	INT_KEY ("registry", "max-answer-size", max_answer_size, 4194304, 65536, 1073741824, NULL,
+		 "Largest failedInstances list of a registry answer, in bytes; failures past it are counted in "
+		 "the message, not listed."),
+
 	STRING_KEY ("deployment", "region-id", region_id, "default", "region.id", "Region this node serves."),
 	STRING_KEY ("deployment", "zone-id", zone_id, "default", "zone.id", "Zone this node serves."),
 	STRING_KEY ("deployment", "app-id", app_id, "artemis", "app.id", "Application id of this node."),

@@ -40,6 +40,10 @@ typedef struct {
 	gint64 idle_timeout_ms;
 	gint64 request_head_timeout_ms;
 	gint64 request_body_timeout_ms;
+	/* [registry] */
+	gint64 max_instances_per_request;
+	gint64 max_instance_size;
+	gint64 max_answer_size;
 	/* [deployment] */
 	char *region_id;
 	char *zone_id;

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "artemis-error.h"
 #include "artemis-registry.h"
 
@@ -50,6 +52,9 @@ struct _ArtemisRegistry {
 	guint64 last_version; /* source of ServiceEntry.version, unique across services */
 	Pool pools[ARTEMIS_N_LEASE_POOLS];
 	guint n_instances;
+	/* [registry]: what one request may carry. */
+	guint max_instances_per_request;
+	gsize max_instance_size;
 };
 
 G_DEFINE_TYPE (ArtemisRegistry, artemis_registry, G_TYPE_OBJECT)
@@ -169,6 +174,8 @@ artemis_registry_new (const ArtemisConfig *config, ArtemisNode *node, ArtemisCha
 	self->pools[ARTEMIS_LEASE_POOL_LEGACY].config = config->legacy_lease;
 	for (guint i = 0; i < ARTEMIS_N_LEASE_POOLS; i++)
 		self->pools[i].checker = artemis_safe_checker_new (&self->pools[i].config);
+	self->max_instances_per_request = config->max_instances_per_request;
+	self->max_instance_size = config->max_instance_size;
 	return self;
 }
 
@@ -506,6 +513,37 @@ handle_one (ArtemisRegistry *self, ArtemisRegistryAction action, ArtemisRegistry
 	}
 }
 
+guint
+artemis_registry_get_max_instances_per_request (ArtemisRegistry *self)
+{
+	g_return_val_if_fail (ARTEMIS_IS_REGISTRY (self), 0);
+	return self->max_instances_per_request;
+}
+
+/* Each request is bounded: it is handled at once, on the main loop, and its failures are echoed back. */
+static gboolean
+check_size (ArtemisRegistry *self, GPtrArray *instances, GError **error)
+{
+	if (instances->len > self->max_instances_per_request) {
+		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST,
+			     _("request.instances holds more than %u instances ([registry] max-instances-per-request)."),
+			     self->max_instances_per_request);
+		return FALSE;
+	}
+	for (guint i = 0; i < instances->len; i++) {
+		ArtemisInstance *instance = g_ptr_array_index (instances, i);
+
+		if (instance != NULL && artemis_instance_get_size (instance) > self->max_instance_size) {
+			g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST,
+				     _("request.instances[%u] takes %" G_GSIZE_FORMAT " bytes, more than %" G_GSIZE_FORMAT
+				       " ([registry] max-instance-size)."),
+				     i, artemis_instance_get_size (instance), self->max_instance_size);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
 GPtrArray *
 artemis_registry_handle (ArtemisRegistry *self, ArtemisRegistryAction action, ArtemisRegistrySource source,
 			 GPtrArray *instances, GError **error)
@@ -519,6 +557,8 @@ artemis_registry_handle (ArtemisRegistry *self, ArtemisRegistryAction action, Ar
 				     "request.instances is null or empty.");
 		return NULL;
 	}
+	if (!check_size (self, instances, error))
+		return NULL;
 	if (source == ARTEMIS_REGISTRY_FROM_CLIENT && !artemis_node_can_serve_registry (self->node)) {
 		g_autofree char *status = artemis_node_describe_status (self->node);
 
