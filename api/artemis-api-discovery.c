@@ -51,7 +51,7 @@ static gboolean
 reply_cached_lookup (ArtemisRequest *request, ArtemisDiscovery *discovery, GPtrArray *configs)
 {
 	ArtemisDiscoveryConfig *config;
-	g_autoptr (GBytes) body = NULL;
+	g_autoptr (ArtemisBody) body = NULL;
 
 	if (configs->len != 1)
 		return FALSE;
@@ -61,7 +61,7 @@ reply_cached_lookup (ArtemisRequest *request, ArtemisDiscovery *discovery, GPtrA
 	body = artemis_discovery_get_lookup_body (discovery, config);
 	if (body == NULL)
 		return FALSE;
-	artemis_request_reply_json (request, body);
+	artemis_request_reply_body (request, body);
 	return TRUE;
 }
 
@@ -179,41 +179,38 @@ on_service (ArtemisRequest *request, gpointer user_data)
 		       artemis_request_get_query (request, "zoneId"));
 }
 
-/* The region and zone of services.json are ignored (spec §3.2), so GET and POST are alike. */
+/*
+ * The region and zone of services.json are ignored (spec §3.2), so GET and
+ * POST are alike, and every caller gets the same shared answer.
+ */
 static void
 on_services (ArtemisRequest *request, gpointer user_data)
 {
 	ArtemisApp *app = user_data;
-	ArtemisJsonWriter *writer = artemis_json_writer_new (16384);
 	g_autoptr (GError) error = NULL;
-	g_autoptr (GPtrArray) services = NULL;
-	gint64 version = 0;
+	g_autoptr (ArtemisBody) body = NULL;
+	ArtemisJsonWriter *writer;
 
 	if (request->method == ARTEMIS_METHOD_POST) {
 		g_autoptr (ArtemisSimpleRequest) decoded =
 			artemis_codec_decode_simple_request (request->body, request->body_len, &error);
 
 		if (decoded == NULL) {
-			artemis_json_writer_free (writer);
 			artemis_api_reply_bad_body (request, error);
 			return;
 		}
 	}
+	if (artemis_discovery_check_ready (app->discovery, &error)) {
+		body = artemis_versioned_cache_get_services_body (app->versioned_cache);
+		artemis_request_reply_body (request, body);
+		return;
+	}
+	writer = artemis_json_writer_new (256);
 	artemis_json_writer_begin_object (writer);
 	artemis_json_writer_member (writer, "responseStatus");
-	if (!artemis_discovery_check_ready (app->discovery, &error)) {
-		artemis_api_write_error_status (writer, error);
-		artemis_json_writer_member_null (writer, "services");
-	} else {
-		services = artemis_versioned_cache_get_services (app->versioned_cache, &version);
-		artemis_codec_write_success_status (writer);
-		artemis_json_writer_member (writer, "services");
-		artemis_json_writer_begin_array (writer);
-		for (guint i = 0; i < services->len; i++)
-			artemis_codec_write_service (writer, g_ptr_array_index (services, i));
-		artemis_json_writer_end_array (writer);
-	}
-	artemis_json_writer_member_int (writer, "version", version);
+	artemis_api_write_error_status (writer, error);
+	artemis_json_writer_member_null (writer, "services");
+	artemis_json_writer_member_int (writer, "version", 0);
 	artemis_json_writer_end_object (writer);
 	artemis_request_reply_writer (request, writer);
 }

@@ -64,6 +64,8 @@ GIOStream *artemis_server_steal_connection (ArtemisServer *server, SoupServerMes
 
 /* Sends @json (complete) as the 200 answer, gzipped when the client accepts it. */
 void artemis_request_reply_json (ArtemisRequest *request, GBytes *json);
+/* Sends the shared @body as the 200 answer: its bytes, or its gzip made once, never a copy. */
+void artemis_request_reply_body (ArtemisRequest *request, ArtemisBody *body);
 /* Finishes @writer and sends its text as the 200 answer. */
 void artemis_request_reply_writer (ArtemisRequest *request, ArtemisJsonWriter *writer);
 /* Sends an HTTP error @status with a `{"responseStatus":…}` body. */

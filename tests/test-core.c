@@ -814,10 +814,11 @@ test_discovery_lookup_body (RegistryFixture *fixture, gconstpointer data)
 	g_autoptr (ArtemisDiscoveryConfig) config = artemis_discovery_config_new ("svc");
 	g_autoptr (ArtemisInstance) a = make_instance ("svc", "a", FALSE);
 	g_autoptr (ArtemisInstance) b = make_instance ("svc", "b", FALSE);
-	g_autoptr (GBytes) first = NULL;
-	g_autoptr (GBytes) second = NULL;
+	g_autoptr (ArtemisBody) first = NULL;
+	g_autoptr (ArtemisBody) second = NULL;
 	g_autoptr (GBytes) service = NULL;
 	g_autofree char *expected = NULL;
+	GBytes *json;
 
 	g_assert_null (artemis_discovery_get_lookup_body (discovery, config));
 	artemis_registry_register (fixture->registry, a);
@@ -826,12 +827,14 @@ test_discovery_lookup_body (RegistryFixture *fixture, gconstpointer data)
 	expected = g_strdup_printf ("{\"responseStatus\":{\"errorCode\":\"success\",\"message\":\"\","
 				    "\"status\":\"success\"},\"services\":[%.*s]}",
 				    (int) g_bytes_get_size (service), (const char *) g_bytes_get_data (service, NULL));
-	g_assert_cmpmem (g_bytes_get_data (first, NULL), g_bytes_get_size (first), expected, strlen (expected));
-	g_clear_pointer (&second, g_bytes_unref);
+	json = artemis_body_get_json (first);
+	g_assert_cmpmem (g_bytes_get_data (json, NULL), g_bytes_get_size (json), expected, strlen (expected));
 	second = artemis_discovery_get_lookup_body (discovery, config);
 	g_assert_true (first == second);
+	/* Its gzip is made once, and shared as well. */
+	g_assert_true (artemis_body_get_gzip (first) == artemis_body_get_gzip (second));
 	artemis_registry_register (fixture->registry, b);
-	g_clear_pointer (&second, g_bytes_unref);
+	g_clear_pointer (&second, artemis_body_unref);
 	second = artemis_discovery_get_lookup_body (discovery, config);
 	g_assert_false (first == second);
 }

@@ -387,6 +387,85 @@ assert_serving (guint port)
 	g_assert_cmpuint (response->status, ==, SOUP_STATUS_OK);
 }
 
+/* ---- clients that never read ------------------------------------------ */
+
+#define SERVICES "/api/discovery/services.json"
+#define N_NON_READERS 20
+#define IDLE_2S "[server]\nidle-timeout=2000\n"
+
+/* 8,000 instances with 1 KB of metadata each: a services.json of about 10 MB. */
+static void
+register_many (guint port)
+{
+	for (guint batch = 0; batch < 8; batch++) {
+		GString *json = g_string_new ("{\"instances\":[");
+		g_autoptr (ArtemisTestResponse) response = NULL;
+
+		for (guint i = 0; i < 1000; i++) {
+			g_autofree char *instance = instance_json ("default", batch * 1000 + i, 1000);
+
+			g_string_append_printf (json, "%s%s", i > 0 ? "," : "", instance);
+		}
+		g_string_append (json, "]}");
+		response = post (port, REGISTER, json->str);
+		g_string_free (json, TRUE);
+		assert_answer (response, SOUP_STATUS_OK, "{'failedInstances':null," OK_MEMBER "}");
+	}
+}
+
+static GPtrArray *
+open_non_readers (guint port, const char *extra_headers)
+{
+	GPtrArray *sockets = g_ptr_array_new_with_free_func (g_object_unref);
+	g_autofree char *request =
+		g_strdup_printf ("GET " SERVICES " HTTP/1.1\r\nHost: 127.0.0.1\r\n%s\r\n", extra_headers);
+
+	for (guint i = 0; i < N_NON_READERS; i++) {
+		GSocket *socket = connect_to (port, TRUE);
+
+		send_text (socket, request);
+		g_ptr_array_add (sockets, socket);
+	}
+	return sockets;
+}
+
+/*
+ * 20 clients that ask for a large services.json and never read it took
+ * RSS from 134 MiB to 1,220 MiB: each got its own encoding and gzip. Now
+ * they share one, and after [server] idle-timeout without taking a byte
+ * they are closed.
+ */
+static void
+test_non_reading_clients (Fixture *fixture, gconstpointer config)
+{
+	g_autoptr (ArtemisTestResponse) full = NULL;
+	g_autoptr (GPtrArray) plain = NULL;
+	g_autoptr (GPtrArray) gzipped = NULL;
+	gsize size, before, after;
+
+	if (fixture->daemon == NULL)
+		return;
+	register_many (fixture->port);
+	full = artemis_test_get (fixture->port, SERVICES);
+	size = g_bytes_get_size (full->body);
+	g_assert_cmpuint (size, >, 8 * 1000 * 1000);
+	before = artemis_test_daemon_get_rss (fixture->daemon);
+	plain = open_non_readers (fixture->port, "");
+	gzipped = open_non_readers (fixture->port, "Accept-Encoding: gzip\r\n");
+	assert_serving (fixture->port);
+	g_usleep (G_USEC_PER_SEC);
+	after = artemis_test_daemon_get_rss (fixture->daemon);
+	g_test_message ("answer %" G_GSIZE_FORMAT " bytes, RSS %" G_GSIZE_FORMAT " -> %" G_GSIZE_FORMAT, size, before,
+			after);
+	g_assert_cmpuint (after, <, before + 3 * size);
+	/* Past the idle timeout without a byte taken, each is closed: what it reads ends. */
+	g_usleep (3 * G_USEC_PER_SEC);
+	for (guint i = 0; i < N_NON_READERS; i++) {
+		g_assert_true (read_until_closed (g_ptr_array_index (plain, i), 10000, NULL));
+		g_assert_true (read_until_closed (g_ptr_array_index (gzipped, i), 10000, NULL));
+	}
+}
+
 /* ---- framing ----------------------------------------------------------- */
 
 #define STATUS_HEAD "POST " STATUS " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
@@ -646,6 +725,8 @@ main (int argc, char **argv)
 	g_test_add ("/artemis/hostile/fat-instance", Fixture, NULL, fixture_setup, test_fat_instance, fixture_teardown);
 	g_test_add ("/artemis/hostile/answer-size", Fixture, "[registry]\nmax-answer-size=65536\n", fixture_setup,
 		    test_answer_size, fixture_teardown);
+	g_test_add ("/artemis/hostile/non-reading-clients", Fixture, IDLE_2S, fixture_setup, test_non_reading_clients,
+		    fixture_teardown);
 	g_test_add ("/artemis/hostile/framing", Fixture, NULL, fixture_setup, test_framing, fixture_teardown);
 	g_test_add ("/artemis/hostile/timeouts", Fixture, SHORT_TIMEOUTS, fixture_setup, test_timeouts,
 		    fixture_teardown);

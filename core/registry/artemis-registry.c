@@ -623,6 +623,13 @@ artemis_registry_get_service_version (ArtemisRegistry *self, const char *service
 	return entry != NULL ? entry->version : 0;
 }
 
+guint64
+artemis_registry_get_version (ArtemisRegistry *self)
+{
+	g_return_val_if_fail (ARTEMIS_IS_REGISTRY (self), 0);
+	return self->last_version;
+}
+
 guint
 artemis_registry_get_n_instances (ArtemisRegistry *self)
 {

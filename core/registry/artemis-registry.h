@@ -109,6 +109,8 @@ GPtrArray *artemis_registry_list_services (ArtemisRegistry *registry);
  * (never reused, even across services); 0 for an unknown service.
  */
 guint64 artemis_registry_get_service_version (ArtemisRegistry *registry, const char *service_id);
+/* Changes with every membership or payload change of any service. */
+guint64 artemis_registry_get_version (ArtemisRegistry *registry);
 guint artemis_registry_get_n_instances (ArtemisRegistry *registry);
 
 void artemis_registry_foreach_lease (ArtemisRegistry *registry, ArtemisLeasePool pool, ArtemisLeaseFunc func,
