@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
 
@@ -77,6 +78,14 @@ assert_answer (ArtemisTestResponse *response, guint status, const char *expected
 	g_assert_nonnull (response);
 	g_assert_cmpstr (response->text, ==, json);
 	g_assert_cmpuint (response->status, ==, status);
+}
+
+static void
+assert_serving (guint port)
+{
+	g_autoptr (ArtemisTestResponse) response = post (port, STATUS, "{}");
+
+	g_assert_cmpuint (response->status, ==, SOUP_STATUS_OK);
 }
 
 /* ---- stalls ------------------------------------------------------------ */
@@ -324,6 +333,67 @@ test_answer_size (Fixture *fixture, gconstpointer config)
 	g_assert_nonnull (strstr (message, " more failed instances are not listed ([registry] max-answer-size).\""));
 }
 
+/* ---- the database ------------------------------------------------------ */
+
+static char *
+one_group_json (const char *name)
+{
+	return g_strdup_printf ("{" CONTEXT "\"groups\":[{\"serviceId\":\"svc\",\"regionId\":\"default\","
+				"\"zoneId\":\"default\",\"name\":\"%s\",\"appId\":\"app\",\"status\":\"active\"}]}",
+				name);
+}
+
+static guint
+count_in_log (ArtemisTestDaemon *daemon, const char *text)
+{
+	g_autofree char *log = artemis_test_daemon_get_log (daemon);
+	guint count = 0;
+
+	for (const char *p = strstr (log, text); p != NULL; p = strstr (p + 1, text))
+		count++;
+	return count;
+}
+
+/*
+ * The database deleted under a running node: writes answered success and
+ * were gone at the next start. Now they are refused, and the log says why
+ * once.
+ */
+static void
+test_database_deleted (Fixture *fixture, gconstpointer config)
+{
+	g_autofree char *first = one_group_json ("first");
+	g_autofree char *second = one_group_json ("second");
+	g_autofree char *third = one_group_json ("third");
+	const char *suffixes[] = { "", "-wal", "-shm" };
+	g_autoptr (ArtemisTestResponse) written = NULL;
+	g_autoptr (ArtemisTestResponse) refused = NULL;
+	g_autoptr (ArtemisTestResponse) again = NULL;
+
+	if (fixture->daemon == NULL)
+		return;
+	written = post (fixture->port, GROUP_PATH "insert-groups.json", first);
+	assert_answer (written, SOUP_STATUS_OK, OK_STATUS);
+	for (gsize i = 0; i < G_N_ELEMENTS (suffixes); i++) {
+		g_autofree char *name = g_strconcat ("artemis.db", suffixes[i], NULL);
+		g_autofree char *path = g_build_filename (artemis_test_daemon_get_data_dir (fixture->daemon), name, NULL);
+
+		g_unlink (path);
+	}
+	refused = post (fixture->port, GROUP_PATH "insert-groups.json", second);
+	assert_answer (refused, SOUP_STATUS_OK,
+		       "{'responseStatus':{'errorCode':'internal-service-error','message':'insert groups failed.',"
+		       "'status':'fail'}}");
+	again = post (fixture->port, GROUP_PATH "insert-groups.json", third);
+	assert_answer (again, SOUP_STATUS_OK,
+		       "{'responseStatus':{'errorCode':'internal-service-error','message':'insert groups failed.',"
+		       "'status':'fail'}}");
+	g_assert_cmpuint (count_in_log (fixture->daemon, "was deleted or replaced while artemisd runs: management "
+							 "writes are refused"),
+			  ==, 1);
+	assert_serving (fixture->port);
+}
+
 /* ---- raw sockets ------------------------------------------------------- */
 
 static GSocket *
@@ -377,14 +447,6 @@ read_until_closed (GSocket *socket, guint timeout_ms, GString *received)
 		if (received != NULL)
 			g_string_append_len (received, buffer, got);
 	}
-}
-
-static void
-assert_serving (guint port)
-{
-	g_autoptr (ArtemisTestResponse) response = post (port, STATUS, "{}");
-
-	g_assert_cmpuint (response->status, ==, SOUP_STATUS_OK);
 }
 
 /* ---- clients that never read ------------------------------------------ */
@@ -726,6 +788,8 @@ main (int argc, char **argv)
 	g_test_add ("/artemis/hostile/answer-size", Fixture, "[registry]\nmax-answer-size=65536\n", fixture_setup,
 		    test_answer_size, fixture_teardown);
 	g_test_add ("/artemis/hostile/non-reading-clients", Fixture, IDLE_2S, fixture_setup, test_non_reading_clients,
+		    fixture_teardown);
+	g_test_add ("/artemis/hostile/database-deleted", Fixture, NULL, fixture_setup, test_database_deleted,
 		    fixture_teardown);
 	g_test_add ("/artemis/hostile/framing", Fixture, NULL, fixture_setup, test_framing, fixture_teardown);
 	g_test_add ("/artemis/hostile/timeouts", Fixture, SHORT_TIMEOUTS, fixture_setup, test_timeouts,

@@ -29,6 +29,7 @@ struct _ArtemisStorageSqlitePlugin {
 	gint busy_timeout_ms;
 	char *path;
 	sqlite3 *db;
+	gboolean gone; /* the file was deleted or replaced under us: writes are refused */
 };
 
 G_DEFINE_FINAL_TYPE (ArtemisStorageSqlitePlugin, artemis_storage_sqlite_plugin, ARTEMIS_TYPE_STORAGE_BACKEND)
@@ -307,12 +308,39 @@ run_write (ArtemisStorageSqlitePlugin *self, StatementCache *cache, const Artemi
 	return TRUE;
 }
 
+/*
+ * A database file deleted (or replaced) while the node runs takes every
+ * later commit with it: they would succeed into an unlinked file and be
+ * gone at the next start. Such writes are refused instead, said once in
+ * the log and in every answer.
+ */
+static gboolean
+check_still_there (ArtemisStorageSqlitePlugin *self, GError **error)
+{
+	int moved = 0;
+
+	if (!self->gone && sqlite3_file_control (self->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK &&
+	    moved) {
+		self->gone = TRUE;
+		g_warning ("The database %s was deleted or replaced while artemisd runs: management writes are "
+			   "refused until artemisd is restarted (it then starts from what the file holds)",
+			   self->path);
+	}
+	if (self->gone)
+		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_UNAVAILABLE,
+			     "The database %s was deleted or replaced while artemisd runs; restart artemisd",
+			     self->path);
+	return !self->gone;
+}
+
 static gboolean
 artemis_storage_sqlite_plugin_commit (ArtemisStorageBackend *backend, GPtrArray *writes, GError **error)
 {
 	ArtemisStorageSqlitePlugin *self = ARTEMIS_STORAGE_SQLITE_PLUGIN (backend);
 	g_auto (StatementCache) cache = { { { NULL } } };
 
+	if (!check_still_there (self, error))
+		return FALSE;
 	if (!artemis_storage_sqlite_exec (self->db, "BEGIN IMMEDIATE", error))
 		return FALSE;
 	for (guint i = 0; i < writes->len; i++) {
