@@ -438,15 +438,12 @@ read_array (ArtemisJsonScanner *scanner, ReadElement read_element, gpointer cont
 	while (artemis_codec_next_element (scanner, &failed, error)) {
 		gpointer element = NULL;
 
-		/* Past @max_elements + 1 the caller refuses the array: no need to build the rest. */
-		if (result->len > max_elements) {
-			if (!artemis_json_scanner_skip_value (scanner, error))
-				return FALSE;
-			continue;
-		}
 		if (!read_element (scanner, context, &element, error))
 			return FALSE;
 		g_ptr_array_add (result, element);
+		/* Past @max_elements the caller refuses the request: the rest is not even read. */
+		if (result->len > max_elements)
+			break;
 	}
 	if (failed)
 		return FALSE;
@@ -534,6 +531,11 @@ artemis_codec_decode_instances_request (const char *data, gsize len, guint max_i
 			g_clear_pointer (&result, g_ptr_array_unref);
 			ok = artemis_codec_name_field (read_instance_array (scanner, max_instances, &result, error), error,
 						       "instances");
+			/* Too many: the registry refuses the request whole, the rest is not read. */
+			if (ok && result != NULL && result->len > max_instances) {
+				*instances = g_steal_pointer (&result);
+				return TRUE;
+			}
 		} else {
 			ok = artemis_json_scanner_skip_value (scanner, error);
 		}

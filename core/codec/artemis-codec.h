@@ -50,9 +50,9 @@ gboolean artemis_codec_read_discovery_config (ArtemisJsonScanner *scanner, Artem
 
 /*
  * `{"instances":[…]}` of register, heartbeat and unregister; *@instances
- * NULL when absent or null. At most @max_instances + 1 are decoded (the
- * rest is only checked), so the registry can refuse too many without
- * building them all.
+ * NULL when absent or null. Decoding stops at @max_instances + 1 (the rest
+ * of the body is not read), enough for the registry to refuse too many
+ * without building, or even scanning, them all.
  */
 gboolean artemis_codec_decode_instances_request (const char *data, gsize len, guint max_instances,
 						 GPtrArray **instances,
