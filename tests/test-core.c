@@ -515,7 +515,7 @@ static void
 renew_n (ArtemisSafeChecker *checker, gint64 now, guint n)
 {
 	for (guint i = 0; i < n; i++)
-		artemis_safe_checker_count_renewal (checker, now);
+		artemis_safe_checker_count_renewal (checker, ARTEMIS_SAFE_CHECKER_NEVER, now);
 }
 
 static void
@@ -547,6 +547,52 @@ test_safe_checker (void)
 	renew_n (checker, now, 20);
 	artemis_safe_checker_check (checker, now);
 	g_assert_true (artemis_safe_checker_is_safe (checker));
+}
+
+/* Renews every lease of @counted (when each was last counted) at @now. */
+static void
+renew_round (ArtemisSafeChecker *checker, gint64 *counted, guint n, gint64 now)
+{
+	for (guint i = 0; i < n; i++) {
+		artemis_safe_checker_count_renewal (checker, counted[i], now + i % 500);
+		counted[i] = now + i % 500;
+	}
+}
+
+/*
+ * 5,000 clients heartbeating in step every 5 s, or 6 (the Java client looks
+ * every second whether 5 s have passed), checked every second with the 12 s
+ * window: two or three rounds in it, and 5,000 leases renewed in it every
+ * time — never unsafe, where Java's count of renewals swung by a third.
+ * When the renewals stop, unsafe within the window: before a 20 s lease
+ * expires.
+ */
+static void
+test_safe_checker_rounds (void)
+{
+	ArtemisLeaseConfig config = checker_config ();
+	g_autoptr (ArtemisSafeChecker) checker = NULL;
+	g_autofree gint64 *counted = g_new (gint64, 5000);
+	gint64 now = 1000000, next_round = now, last_round = now;
+	guint round = 0;
+
+	config.safe_check_time_window_ms = 12000;
+	checker = artemis_safe_checker_new (&config);
+	for (guint i = 0; i < 5000; i++)
+		counted[i] = ARTEMIS_SAFE_CHECKER_NEVER;
+	for (; now < 1000000 + 180000; now += 1000) {
+		if (now >= next_round) {
+			renew_round (checker, counted, 5000, now);
+			last_round = now;
+			next_round = now + (round++ % 3 == 0 ? 6000 : 5000);
+		}
+		artemis_safe_checker_check (checker, now);
+		g_assert_true (artemis_safe_checker_is_safe (checker));
+	}
+	g_assert_cmpint (artemis_safe_checker_get_max_count (checker), ==, 5000);
+	for (now = last_round + 1000; now <= last_round + 12000 && artemis_safe_checker_is_safe (checker); now += 1000)
+		artemis_safe_checker_check (checker, now);
+	g_assert_false (artemis_safe_checker_is_safe (checker));
 }
 
 static void
@@ -943,6 +989,7 @@ main (int argc, char **argv)
 
 	g_test_add_func ("/artemis/safe-checker/window", test_safe_checker);
 	g_test_add_func ("/artemis/safe-checker/low-traffic", test_safe_checker_low_traffic);
+	g_test_add_func ("/artemis/safe-checker/heartbeat-rounds", test_safe_checker_rounds);
 	g_test_add_func ("/artemis/safe-checker/disabled", test_safe_checker_disabled);
 	g_test_add_func ("/artemis/change-log/retention", test_change_log);
 	g_test_add_func ("/artemis/change-log/json", test_change_json);

@@ -88,6 +88,17 @@ assert_serving (guint port)
 	g_assert_cmpuint (response->status, ==, SOUP_STATUS_OK);
 }
 
+static guint
+count_in_log (ArtemisTestDaemon *daemon, const char *text)
+{
+	g_autofree char *log = artemis_test_daemon_get_log (daemon);
+	guint count = 0;
+
+	for (const char *p = strstr (log, text); p != NULL; p = strstr (p + 1, text))
+		count++;
+	return count;
+}
+
 /* ---- stalls ------------------------------------------------------------ */
 
 typedef struct {
@@ -333,6 +344,57 @@ test_answer_size (Fixture *fixture, gconstpointer config)
 	g_assert_nonnull (strstr (message, " more failed instances are not listed ([registry] max-answer-size).\""));
 }
 
+/* ---- heartbeat rounds -------------------------------------------------- */
+
+#define ROUNDS_CONFIG "[lease]\nsafe-check-time-window=10000\nsafe-check-interval=100\n"
+
+static char *
+round_json (void)
+{
+	GString *json = g_string_new ("{\"instances\":[");
+
+	for (guint i = 0; i < 100; i++)
+		g_string_append_printf (json,
+					"%s{\"regionId\":\"default\",\"zoneId\":\"default\",\"serviceId\":\"demo.round\","
+					"\"instanceId\":\"i-%u\",\"url\":\"http://10.0.0.1/\"}",
+					i > 0 ? "," : "", i);
+	g_string_append (json, "]}");
+	return g_string_free (json, FALSE);
+}
+
+/*
+ * 100 clients heartbeating in step every 3 s with the shortest window,
+ * 10 s: it holds 3 or 4 of their rounds. Counting renewals, the pool
+ * looked unsafe within the first 11 s (75 % of the maximum); counting
+ * the leases renewed, it stays safe, its maximum the 100 leases.
+ */
+static void
+test_heartbeat_rounds (Fixture *fixture, gconstpointer config)
+{
+	g_autofree char *json = round_json ();
+	g_autoptr (ArtemisTestResponse) registered = NULL;
+	g_autoptr (ArtemisTestResponse) leases = NULL;
+	gint64 start;
+
+	if (fixture->daemon == NULL)
+		return;
+	registered = post (fixture->port, REGISTER, json);
+	assert_answer (registered, SOUP_STATUS_OK, "{'failedInstances':null," OK_MEMBER "}");
+	start = g_get_monotonic_time ();
+	for (guint round = 0; round < 4; round++) {
+		g_autoptr (ArtemisTestResponse) renewed = NULL;
+
+		g_usleep (MAX (0, start + round * 3 * G_USEC_PER_SEC - g_get_monotonic_time ()));
+		renewed = post (fixture->port, "/api/registry/heartbeat.json", json);
+		assert_answer (renewed, SOUP_STATUS_OK, "{'failedInstances':null," OK_MEMBER "}");
+	}
+	g_usleep (MAX (0, start + 11 * G_USEC_PER_SEC - g_get_monotonic_time ()));
+	leases = artemis_test_get (fixture->port, "/api/status/leases.json");
+	g_assert_true (g_str_has_prefix (leases->text, "{\"isSafe\":true,\"isSafeCheckEnabled\":true,\"leaseCount\":100,"
+							"\"leaseUpdateCountLastTimeWindow\":100,\"leaseUpdateMaxCount\":100,"));
+	g_assert_cmpuint (count_in_log (fixture->daemon, "is now unsafe"), ==, 0);
+}
+
 /* ---- the database ------------------------------------------------------ */
 
 static char *
@@ -341,17 +403,6 @@ one_group_json (const char *name)
 	return g_strdup_printf ("{" CONTEXT "\"groups\":[{\"serviceId\":\"svc\",\"regionId\":\"default\","
 				"\"zoneId\":\"default\",\"name\":\"%s\",\"appId\":\"app\",\"status\":\"active\"}]}",
 				name);
-}
-
-static guint
-count_in_log (ArtemisTestDaemon *daemon, const char *text)
-{
-	g_autofree char *log = artemis_test_daemon_get_log (daemon);
-	guint count = 0;
-
-	for (const char *p = strstr (log, text); p != NULL; p = strstr (p + 1, text))
-		count++;
-	return count;
 }
 
 /*
@@ -803,6 +854,8 @@ main (int argc, char **argv)
 	g_test_add ("/artemis/hostile/answer-size", Fixture, "[registry]\nmax-answer-size=65536\n", fixture_setup,
 		    test_answer_size, fixture_teardown);
 	g_test_add ("/artemis/hostile/non-reading-clients", Fixture, IDLE_2S, fixture_setup, test_non_reading_clients,
+		    fixture_teardown);
+	g_test_add ("/artemis/hostile/heartbeat-rounds", Fixture, ROUNDS_CONFIG, fixture_setup, test_heartbeat_rounds,
 		    fixture_teardown);
 	g_test_add ("/artemis/hostile/database-deleted", Fixture, NULL, fixture_setup, test_database_deleted,
 		    fixture_teardown);

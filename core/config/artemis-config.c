@@ -47,13 +47,14 @@ typedef struct {
 		  "Suspend expiry when the renewal rate collapses (self-preservation)."),                     \
 	INT_KEY (group, "safe-check-time-window", field.safe_check_time_window_ms, window, 10000, 300000,   \
 		 JAVA_POOL (pool, "lease-update-safe-checker.time-window"),                                  \
-		 "Window over which renewals are counted, in ms (whole seconds)."),                          \
+		 "Window in which the leases renewed are counted, each once, in ms (whole seconds); longer "    \
+		 "than the heartbeat interval."),                                                             \
 	INT_KEY (group, "safe-check-percentage-threshold", field.safe_check_percentage_threshold, 85, 50,   \
 		 100, JAVA_POOL (pool, "lease-update-safe-checker.percentage-threshold"),                     \
-		 "Unsafe when renewals fall below this percentage of the maximum seen."),                     \
+		 "Unsafe when the leases renewed fall below this percentage of the maximum seen."),           \
 	INT_KEY (group, "safe-check-max-count-threshold", field.safe_check_max_count_threshold, 50, 0,      \
 		 1000000, JAVA_POOL (pool, "lease-update-safe-checker.max-count-threshold"),                  \
-		 "Renewals per window needed before the checker judges at all."),                             \
+		 "Leases renewed per window needed before the checker judges at all."),                       \
 	INT_KEY (group, "safe-check-max-count-reset-interval",                                               \
 		 field.safe_check_max_count_reset_interval_ms, 600000, 60000, 86400000,                       \
 		 JAVA_POOL (pool, "lease-update-safe-checker.max-count-reset-interval"),                      \

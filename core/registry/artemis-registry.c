@@ -16,6 +16,7 @@ struct _Lease {
 	Lease *next;
 	gint64 creation_ms;
 	gint64 renewal_ms;
+	gint64 counted_ms; /* its last renewal the safe checker counts, or ARTEMIS_SAFE_CHECKER_NEVER */
 	ArtemisLeasePool pool;
 	gboolean expired; /* sticky: once seen expired, never renewed */
 };
@@ -278,6 +279,7 @@ artemis_registry_register (ArtemisRegistry *self, ArtemisInstance *instance)
 	lease->service = entry;
 	lease->creation_ms = now;
 	lease->renewal_ms = now;
+	lease->counted_ms = ARTEMIS_SAFE_CHECKER_NEVER;
 	lease->pool = pool_of (instance);
 
 	/* Replace the key too: the old key string dies with the old lease. */
@@ -314,7 +316,8 @@ artemis_registry_renew (ArtemisRegistry *self, ArtemisInstance *instance)
 		pool_unlink (pool, lease);
 		pool_link_tail (pool, lease);
 	}
-	artemis_safe_checker_count_renewal (pool->checker, now);
+	artemis_safe_checker_count_renewal (pool->checker, lease->counted_ms, now);
+	lease->counted_ms = now;
 	return TRUE;
 }
 
