@@ -225,13 +225,16 @@ test_group_batch (Fixture *fixture, gconstpointer config)
 	assert_answer (listed, SOUP_STATUS_OK, "{'groups':[]," OK_MEMBER "}");
 }
 
-/* One item past [management] max-batch-size: refused whole, nothing written. */
+/* One item past [management] max-batch-size: refused whole, nothing written (groups and zones). */
 static void
 test_group_batch_cap (Fixture *fixture, gconstpointer config)
 {
 	g_autofree char *insert = insert_groups_json (11);
+	g_autoptr (GString) zones_json =
+		g_string_new ("{\"operationComplete\":false,\"operatorId\":\"op\",\"token\":\"t\",\"zoneOperationsList\":[");
 	g_autoptr (ArtemisTestResponse) refused = NULL;
 	g_autoptr (ArtemisTestResponse) listed = NULL;
+	g_autoptr (ArtemisTestResponse) zones = NULL;
 
 	if (fixture->daemon == NULL)
 		return;
@@ -242,6 +245,17 @@ test_group_batch_cap (Fixture *fixture, gconstpointer config)
 		       "'status':'fail'}}");
 	listed = post (fixture->port, GROUP_PATH "get-all-groups.json", "{}");
 	assert_answer (listed, SOUP_STATUS_OK, "{'groups':[]," OK_MEMBER "}");
+	for (guint i = 0; i < 11; i++)
+		g_string_append_printf (zones_json,
+					"%s{\"operations\":[\"pullout\"],\"zoneKey\":{\"regionId\":\"default\","
+					"\"serviceId\":\"svc-%u\",\"zoneId\":\"z\"}}",
+					i > 0 ? "," : "", i);
+	g_string_append (zones_json, "]}");
+	zones = post (fixture->port, "/api/management/zone/operate-zone-operations.json", zones_json->str);
+	assert_answer (zones, SOUP_STATUS_OK,
+		       "{'responseStatus':{'errorCode':'bad-request','message':'operate zone-operations failed.The "
+		       "request carries 11 items, more than the 10 one request may carry ([management] max-batch-size).',"
+		       "'status':'fail'}}");
 }
 
 /* ---- registrations ----------------------------------------------------- */

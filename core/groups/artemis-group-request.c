@@ -91,12 +91,18 @@ artemis_group_request_check_size (const ArtemisGroupRequest *request, guint max_
 		count += request->ids[i] != NULL ? request->ids[i]->len : 0;
 	}
 	count += request->canary_ips != NULL ? request->canary_ips->len : 0;
-	if (count <= max_items)
+	return artemis_check_batch_size (count, max_items, error);
+}
+
+gboolean
+artemis_check_batch_size (guint n_items, guint max_items, GError **error)
+{
+	if (n_items <= max_items)
 		return TRUE;
 	g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST,
 		     _("The request carries %u items, more than the %u one request may carry ([management] "
 		       "max-batch-size)."),
-		     count, max_items);
+		     n_items, max_items);
 	return FALSE;
 }
 
