@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
+#include <string.h>
+
 #include "artemis-error.h"
 #include "artemis-group-batch.h"
 #include "artemis-record-table.h"
@@ -152,6 +154,14 @@ artemis_group_batch_key_of (ArtemisStorageKind kind, const ArtemisStorageRecord 
 	return record;
 }
 
+static gboolean
+needs_trim (const char *value)
+{
+	gsize len = strlen (value);
+
+	return len > 0 && (g_ascii_isspace (value[0]) || g_ascii_isspace (value[len - 1]));
+}
+
 void
 artemis_group_batch_trim (ArtemisStorageRecord *record)
 {
@@ -162,7 +172,8 @@ artemis_group_batch_trim (ArtemisStorageRecord *record)
 		const char *value = artemis_storage_record_get_string (record, field);
 		g_autofree char *trimmed = NULL;
 
-		if (!artemis_storage_field_is_nocase (field) || value == NULL)
+		/* Most values have nothing to trim: no copy for them, as a batch trims every row it writes. */
+		if (!artemis_storage_field_is_nocase (field) || value == NULL || !needs_trim (value))
 			continue;
 		trimmed = g_strstrip (g_strdup (value));
 		artemis_storage_record_set_string (record, field, trimmed);
