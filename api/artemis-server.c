@@ -5,6 +5,7 @@
 #include <gio/gunixsocketaddress.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <errno.h>
 #include <string.h>
 #include <sys/resource.h>
 
@@ -30,6 +31,7 @@ struct _ArtemisServer {
 
 	SoupServer *soup_server;
 	char *context_path; /* "" or "/prefix" without trailing slash */
+	char *data_dir;
 	gsize max_body_size;
 	GHashTable *routes; /* path → Route */
 	/* The transport: own listener, and every HTTP connection it accepted (not yet upgraded). */
@@ -61,6 +63,7 @@ artemis_server_finalize (GObject *object)
 	g_object_unref (self->soup_server);
 	g_hash_table_unref (self->routes);
 	g_free (self->context_path);
+	g_free (self->data_dir);
 	G_OBJECT_CLASS (artemis_server_parent_class)->finalize (object);
 }
 
@@ -425,6 +428,7 @@ artemis_server_new (const ArtemisConfig *config)
 	while (len > 0 && trimmed[len - 1] == '/')
 		trimmed[--len] = '\0';
 	self->context_path = (len == 0 || trimmed[0] == '/') ? g_strdup (trimmed) : g_strconcat ("/", trimmed, NULL);
+	self->data_dir = g_strdup (config->data_dir);
 	self->max_body_size = config->max_body_size;
 	self->timeouts.idle_ms = config->idle_timeout_ms;
 	self->timeouts.head_ms = config->request_head_timeout_ms;
@@ -532,30 +536,48 @@ on_sweep (gpointer user_data)
 	return G_SOURCE_CONTINUE;
 }
 
-/*
- * libsoup 3.2 keeps a connection alive only while it has a listener of its
- * own (request_finished() checks), so it gets one that nobody can reach:
- * a Unix socket whose path is gone as soon as it listens.
- */
-static gboolean
-give_soup_a_listener (ArtemisServer *self, GError **error)
+/* A listening Unix socket in a new directory below @parent (NULL: the temporary directory), unlinked. */
+static GSocket *
+listen_unreachable (const char *parent, GError **error)
 {
-	g_autofree char *dir = g_dir_make_tmp ("artemisd-XXXXXX", error);
+	g_autofree char *template = g_build_filename (parent != NULL ? parent : g_get_tmp_dir (), ".artemisd-XXXXXX",
+						      NULL);
 	g_autofree char *path = NULL;
 	g_autoptr (GSocketAddress) address = NULL;
 	g_autoptr (GSocket) socket = NULL;
 	gboolean listening;
 
-	if (dir == NULL)
-		return FALSE;
-	path = g_build_filename (dir, "unused", NULL);
+	if (g_mkdtemp (template) == NULL) {
+		int saved_errno = errno;
+
+		g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "%s: %s", template,
+			     g_strerror (saved_errno));
+		return NULL;
+	}
+	path = g_build_filename (template, "unused", NULL);
 	address = g_unix_socket_address_new (path);
 	socket = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, error);
-	listening = socket != NULL && g_socket_bind (socket, address, FALSE, error) &&
-		    g_socket_listen (socket, error) && soup_server_listen_socket (self->soup_server, socket, 0, error);
+	listening = socket != NULL && g_socket_bind (socket, address, FALSE, error) && g_socket_listen (socket, error);
 	g_unlink (path);
-	g_rmdir (dir);
-	return listening;
+	g_rmdir (template);
+	return listening ? g_steal_pointer (&socket) : NULL;
+}
+
+/*
+ * libsoup 3.2 keeps a connection alive only while it has a listener of its
+ * own (request_finished() checks), so it gets one that nobody can reach:
+ * a Unix socket whose path is gone as soon as it listens — made in the
+ * temporary directory, or in the data directory (always writable) when
+ * that one is not.
+ */
+static gboolean
+give_soup_a_listener (ArtemisServer *self, GError **error)
+{
+	g_autoptr (GSocket) socket = listen_unreachable (NULL, NULL);
+
+	if (socket == NULL)
+		socket = listen_unreachable (self->data_dir, error);
+	return socket != NULL && soup_server_listen_socket (self->soup_server, socket, 0, error);
 }
 
 /* Every connection and WebSocket session is a descriptor: raise the soft limit towards the hard one. */
