@@ -393,6 +393,7 @@ def main():
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 8192), hard))
     binary = os.path.abspath(args.artemisd)
     results = {}
+    load_before = os.getloadavg()[0]
     try:
         for name, scenario in (("group-batch", group_batch), ("amplification", amplification),
                                ("non-readers", non_readers), ("descriptors", descriptors), ("backlog", backlog)):
@@ -401,9 +402,14 @@ def main():
     finally:
         stop_all()
     os.makedirs(RESULTS, exist_ok=True)
+    # The machine is shared: the load average says how quiet it was.
+    load = (load_before, os.getloadavg()[0])
     with open(os.path.join(RESULTS, "hostile-latest.json"), "w") as f:
-        json.dump({"time": time.strftime("%Y-%m-%d %H:%M:%S"), "reps": args.reps, "results": results}, f, indent=1)
+        json.dump({"time": time.strftime("%Y-%m-%d %H:%M:%S"), "reps": args.reps, "load_average": load,
+                   "results": results}, f, indent=1)
     print(table(results))
+    print("\n%d runs each; load average %.1f before, %.1f after (%d CPUs)" % (args.reps, load[0], load[1],
+                                                                             os.cpu_count()))
 
 
 if __name__ == "__main__":
