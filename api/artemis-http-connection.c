@@ -19,8 +19,7 @@ struct _ArtemisHttpConnection {
 	ArtemisHttpTimeouts timeouts;
 	gboolean upgraded;
 	gboolean closed;
-	/* The peer's progress through an answer: bytes it acknowledged, and since when that count
-	 * holds. */
+	/* The peer's progress through an answer: bytes it acknowledged, and since when that count holds. */
 	guint64 acked;
 	gint64 acked_since;
 };

@@ -109,7 +109,7 @@ begin_request (ArtemisHttpFraming *framing)
 static gboolean
 is_tchar (char c)
 {
-	return g_ascii_isalnum (c) || strchr ("!#$%&'*+-.^_`|~", c) != NULL;
+	return g_ascii_isalnum (c) || (c != '\0' && strchr ("!#$%&'*+-.^_`|~", c) != NULL);
 }
 
 static gboolean
@@ -147,8 +147,7 @@ split_field (char *line, char **value, guint *status, GError **error)
 
 	if (*line == ' ' || *line == '\t')
 		return refuse (status, 400, error, _("Obsolete line folding in a header is not accepted."));
-	/* A space before the colon (`Transfer-Encoding :`) makes the name invalid, as it must (RFC
-	 * 9112 §5.1). */
+	/* A space before the colon (`Transfer-Encoding :`) makes the name invalid, as it must (RFC 9112 §5.1). */
 	if (colon == NULL || !is_token (line, colon - line))
 		return refuse (status, 400, error, _("Malformed header line."));
 	*colon = '\0';

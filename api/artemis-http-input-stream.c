@@ -46,8 +46,7 @@ refuse (ArtemisHttpInputStream *self, guint status, const GError *error)
 	gssize got;
 
 	g_debug ("Refused a request (%u): %s", status, error->message);
-	/* Best effort, never blocking: a peer that does not read loses the answer, not the main
-	 * loop. */
+	/* Best effort, never blocking: a peer that does not read loses the answer, not the main loop. */
 	g_socket_send_with_blocking (self->socket, data, len, FALSE, NULL, NULL);
 	g_socket_shutdown (self->socket, FALSE, TRUE, NULL);
 	while (drained < MAX_DRAIN &&

@@ -52,8 +52,7 @@ on_retry (gpointer user_data)
 	return G_SOURCE_REMOVE;
 }
 
-/* Logged once per run of failures: at the descriptor limit every accept fails until a connection
- * closes. */
+/* Logged once per run of failures: at the descriptor limit every accept fails until a connection closes. */
 static void
 accept_failed (ArtemisHttpListener *self, const GError *error)
 {
