@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "artemis-api-common.h"
 #include "artemis-app.h"
 
@@ -65,18 +67,41 @@ reply_cached_lookup (ArtemisRequest *request, ArtemisDiscovery *discovery, GPtrA
 	return TRUE;
 }
 
-/* Java throws on a null list or element before anything else (spec §3.2). */
+/* `{"responseStatus":…,"services":null}`: Java's failure shape (spec §1.5). */
 static void
-reply_lookup_failure (ArtemisRequest *request)
+reply_lookup_failure (ArtemisRequest *request, const char *error_code, const char *message)
 {
 	ArtemisJsonWriter *writer = artemis_json_writer_new (128);
 
 	artemis_json_writer_begin_object (writer);
 	artemis_json_writer_member (writer, "responseStatus");
-	artemis_codec_write_response_status (writer, "internal-service-error", NULL);
+	artemis_codec_write_response_status (writer, error_code, message);
 	artemis_json_writer_member_null (writer, "services");
 	artemis_json_writer_end_object (writer);
 	artemis_request_reply_writer (request, writer);
+}
+
+/*
+ * A lookup's answer is built for its request: bounded in services and in
+ * bytes, or a few bytes asking for one service many times draw gigabytes.
+ */
+static gboolean
+check_lookup_size (ArtemisRequest *request, const ArtemisConfig *config, guint n_services, gsize answer_size)
+{
+	g_autofree char *message = NULL;
+
+	if (n_services > (guint64) config->max_lookup_services)
+		message = g_strdup_printf (_("discoveryConfigs holds more than %" G_GINT64_FORMAT
+					     " services ([discovery] max-lookup-services)."),
+					   config->max_lookup_services);
+	else if (answer_size > (guint64) config->max_lookup_answer_size)
+		message = g_strdup_printf (_("The answer would take more than %" G_GINT64_FORMAT
+					     " bytes ([discovery] max-lookup-answer-size): ask for fewer services."),
+					   config->max_lookup_answer_size);
+	if (message == NULL)
+		return TRUE;
+	reply_lookup_failure (request, "bad-request", message);
+	return FALSE;
 }
 
 static void
@@ -93,10 +118,13 @@ on_lookup (ArtemisRequest *request, gpointer user_data)
 		artemis_api_reply_bad_body (request, error);
 		return;
 	}
+	/* Java throws on a null list or element before anything else (spec §3.2). */
 	if (lookup->configs == NULL || has_null_config (lookup->configs)) {
-		reply_lookup_failure (request);
+		reply_lookup_failure (request, "internal-service-error", NULL);
 		return;
 	}
+	if (!check_lookup_size (request, app->config, lookup->configs->len, 0))
+		return;
 	/* Not ready or wrong zone: still success, with all-null entries (spec §14.2 #3). */
 	can_serve = artemis_discovery_check_caller (app->discovery, lookup->region_id, lookup->zone_id, NULL);
 	if (can_serve && reply_cached_lookup (request, app->discovery, lookup->configs))
@@ -111,10 +139,17 @@ on_lookup (ArtemisRequest *request, gpointer user_data)
 	for (guint i = 0; i < lookup->configs->len; i++) {
 		ArtemisDiscoveryConfig *config = g_ptr_array_index (lookup->configs, i);
 
+		gsize written = 0;
+
 		if (can_serve)
 			write_lookup_entry (writer, app->discovery, config);
 		else
 			write_null_service (writer, config->service_id);
+		artemis_json_writer_peek (writer, &written);
+		if (!check_lookup_size (request, app->config, 0, written)) {
+			artemis_json_writer_free (writer);
+			return;
+		}
 	}
 	artemis_json_writer_end_array (writer);
 	artemis_json_writer_end_object (writer);

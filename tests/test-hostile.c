@@ -26,6 +26,13 @@
  * 68 s for a group batch, 11 s for an amplified registration).
  */
 #if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+#ifdef SANITIZED
 #define STALL_BOUND_MS 2500
 #else
 #define STALL_BOUND_MS 500
@@ -309,6 +316,21 @@ instance_json (const char *region_id, guint index, gsize metadata_size)
 				region_id, index, filler);
 }
 
+/* `{"instances":[…]}` of @n instances numbered from @first, each with @metadata_size bytes of metadata. */
+static char *
+instances_json (const char *region_id, guint first, guint n, gsize metadata_size)
+{
+	GString *json = g_string_new ("{\"instances\":[");
+
+	for (guint i = first; i < first + n; i++) {
+		g_autofree char *instance = instance_json (region_id, i, metadata_size);
+
+		g_string_append_printf (json, "%s%s", i > first ? "," : "", instance);
+	}
+	g_string_append (json, "]}");
+	return g_string_free (json, FALSE);
+}
+
 /* An instance past [registry] max-instance-size (metadata included) refuses the request whole. */
 static void
 test_fat_instance (Fixture *fixture, gconstpointer config)
@@ -337,25 +359,74 @@ test_fat_instance (Fixture *fixture, gconstpointer config)
 static void
 test_answer_size (Fixture *fixture, gconstpointer config)
 {
-	GString *json = g_string_new ("{\"instances\":[");
+	g_autofree char *json = instances_json ("elsewhere", 0, 200, 1000);
 	g_autoptr (ArtemisTestResponse) response = NULL;
 	const char *message;
 
 	if (fixture->daemon == NULL)
 		return;
-	for (guint i = 0; i < 200; i++) {
-		g_autofree char *instance = instance_json ("elsewhere", i, 1000);
-
-		g_string_append_printf (json, "%s%s", i > 0 ? "," : "", instance);
-	}
-	g_string_append (json, "]}");
-	response = post (fixture->port, REGISTER, json->str);
-	g_string_free (json, TRUE);
+	response = post (fixture->port, REGISTER, json);
 	g_assert_cmpuint (response->status, ==, SOUP_STATUS_OK);
 	g_assert_cmpuint (g_bytes_get_size (response->body), <=, 65536 + 256);
 	message = strstr (response->text, "\"responseStatus\":{\"errorCode\":\"partial_fail\",\"message\":\"");
 	g_assert_nonnull (message);
 	g_assert_nonnull (strstr (message, " more failed instances are not listed ([registry] max-answer-size).\""));
+}
+
+/* ---- lookups ----------------------------------------------------------- */
+
+#define LOOKUP "/api/discovery/lookup.json"
+
+static char *
+lookup_json (const char *service_id, guint n, gboolean numbered)
+{
+	GString *json = g_string_new ("{\"regionId\":\"default\",\"zoneId\":\"default\",\"discoveryConfigs\":[");
+
+	for (guint i = 0; i < n; i++) {
+		g_autofree char *number = numbered ? g_strdup_printf ("%u", i) : g_strdup ("");
+
+		g_string_append_printf (json, "%s{\"serviceId\":\"%s%s\"}", i > 0 ? "," : "", service_id, number);
+	}
+	g_string_append (json, "]}");
+	return g_string_free (json, FALSE);
+}
+
+/*
+ * A lookup answer is built for its request: 4 KB asking 200 times for a
+ * service of 100 fat instances drew 26 MB (and gigabytes, for a larger
+ * service). Its services and bytes are bounded, with a bad-request.
+ */
+static void
+test_lookup_amplification (Fixture *fixture, gconstpointer config)
+{
+	g_autofree char *instances = instances_json ("default", 0, 100, 1000);
+	g_autofree char *repeated = lookup_json ("demo.fat", 200, FALSE);
+	g_autofree char *many = lookup_json ("svc-", 5001, TRUE);
+	g_autofree char *once = lookup_json ("demo.fat", 1, FALSE);
+	g_autofree char *prefix = artemis_test_json ("{" OK_MEMBER ",'services':[{'instances':[{");
+	g_autoptr (ArtemisTestResponse) registered = NULL;
+	g_autoptr (ArtemisTestResponse) too_big = NULL;
+	g_autoptr (ArtemisTestResponse) too_many = NULL;
+	g_autoptr (ArtemisTestResponse) single = NULL;
+
+	if (fixture->daemon == NULL)
+		return;
+	registered = post (fixture->port, REGISTER, instances);
+	assert_answer (registered, SOUP_STATUS_OK, "{'failedInstances':null," OK_MEMBER "}");
+	too_big = post (fixture->port, LOOKUP, repeated);
+	assert_answer (too_big, SOUP_STATUS_OK,
+		       "{'responseStatus':{'errorCode':'bad-request','message':'The answer would take more than 16777216 "
+		       "bytes ([discovery] max-lookup-answer-size): ask for fewer services.','status':'fail'},"
+		       "'services':null}");
+	too_many = post (fixture->port, LOOKUP, many);
+	assert_answer (too_many, SOUP_STATUS_OK,
+		       "{'responseStatus':{'errorCode':'bad-request','message':'discoveryConfigs holds more than 5000 "
+		       "services ([discovery] max-lookup-services).','status':'fail'},'services':null}");
+	/* One service, however large, is its cached answer. */
+	single = post (fixture->port, LOOKUP, once);
+	g_assert_cmpuint (single->status, ==, SOUP_STATUS_OK);
+	g_assert_true (g_str_has_prefix (single->text, prefix));
+	g_assert_cmpuint (g_bytes_get_size (single->body), >, 100000);
 }
 
 /* ---- heartbeat rounds -------------------------------------------------- */
@@ -525,17 +596,10 @@ static void
 register_many (guint port)
 {
 	for (guint batch = 0; batch < 8; batch++) {
-		GString *json = g_string_new ("{\"instances\":[");
+		g_autofree char *json = instances_json ("default", batch * 1000, 1000, 1000);
 		g_autoptr (ArtemisTestResponse) response = NULL;
 
-		for (guint i = 0; i < 1000; i++) {
-			g_autofree char *instance = instance_json ("default", batch * 1000 + i, 1000);
-
-			g_string_append_printf (json, "%s%s", i > 0 ? "," : "", instance);
-		}
-		g_string_append (json, "]}");
-		response = post (port, REGISTER, json->str);
-		g_string_free (json, TRUE);
+		response = post (port, REGISTER, json);
 		assert_answer (response, SOUP_STATUS_OK, "{'failedInstances':null," OK_MEMBER "}");
 	}
 }
@@ -868,6 +932,8 @@ main (int argc, char **argv)
 	g_test_add ("/artemis/hostile/answer-size", Fixture, "[registry]\nmax-answer-size=65536\n", fixture_setup,
 		    test_answer_size, fixture_teardown);
 	g_test_add ("/artemis/hostile/non-reading-clients", Fixture, IDLE_2S, fixture_setup, test_non_reading_clients,
+		    fixture_teardown);
+	g_test_add ("/artemis/hostile/lookup-amplification", Fixture, NULL, fixture_setup, test_lookup_amplification,
 		    fixture_teardown);
 	g_test_add ("/artemis/hostile/heartbeat-rounds", Fixture, ROUNDS_CONFIG, fixture_setup, test_heartbeat_rounds,
 		    fixture_teardown);

@@ -140,6 +140,11 @@ static const ConfigKey config_keys[] = {
 	STRING_KEY ("discovery", "default-route-strategy", default_route_strategy, "weighted-round-robin",
 		    "(client side: the strategy of RouteRules' default-route-rule)",
 		    "Strategy of the default route rule, used by /api/discovery/route.json."),
+	INT_KEY ("discovery", "max-lookup-services", max_lookup_services, 5000, 1, 1000000, NULL,
+		 "Services one lookup.json may ask for; more get bad-request."),
+	INT_KEY ("discovery", "max-lookup-answer-size", max_lookup_answer_size, 16777216, 65536, 1073741824, NULL,
+		 "Largest answer of a lookup.json of several services, in bytes; a larger one gets bad-request "
+		 "(a one-service answer is cached, shared and not limited)."),
 
 	INT_KEY ("changes", "max-buffer-size", change_buffer_size, 10000, 1000, 1000000,
 		 "artemis.service.registry.data.instance-change.max-buffer-size",

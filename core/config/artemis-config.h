@@ -62,6 +62,8 @@ typedef struct {
 	gint64 cache_refresh_init_delay_ms;
 	gint64 cache_refresh_interval_ms;
 	char *default_route_strategy;
+	gint64 max_lookup_services;
+	gint64 max_lookup_answer_size;
 	/* [changes] */
 	gint64 change_buffer_size;
 	/* [websocket] */
