@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "artemis-api-common.h"
 
 void
@@ -13,16 +15,25 @@ artemis_api_write_error_status (ArtemisJsonWriter *writer, const GError *error)
 }
 
 void
-artemis_api_write_registry_response (ArtemisJsonWriter *writer, GPtrArray *failed, const GError *error)
+artemis_api_write_registry_response (ArtemisJsonWriter *writer, GPtrArray *failed, const GError *error,
+				     gsize max_size)
 {
+	g_autofree char *message = NULL;
+	guint omitted;
+
 	artemis_json_writer_begin_object (writer);
 	artemis_json_writer_member (writer, "failedInstances");
-	artemis_codec_write_failed_instances (writer, failed);
+	omitted = artemis_codec_write_failed_instances (writer, failed, max_size);
 	artemis_json_writer_member (writer, "responseStatus");
+	/* Java's partial_fail message is always empty; a list cut short says so. */
+	if (omitted > 0)
+		message = g_strdup_printf (_("%u more failed instances are not listed ([registry] max-answer-size)."),
+					   omitted);
 	if (error != NULL)
 		artemis_api_write_error_status (writer, error);
 	else if (failed->len > 0)
-		artemis_codec_write_response_status (writer, ARTEMIS_ERROR_CODE_PARTIAL_FAIL, "");
+		artemis_codec_write_response_status (writer, ARTEMIS_ERROR_CODE_PARTIAL_FAIL,
+						     message != NULL ? message : "");
 	else
 		artemis_codec_write_success_status (writer);
 	artemis_json_writer_end_object (writer);
@@ -65,7 +76,9 @@ artemis_api_handle_registry (ArtemisRequest *request, ArtemisRegistry *registry,
 	g_autoptr (GError) error = NULL;
 	ArtemisJsonWriter *writer;
 
-	if (!artemis_codec_decode_instances_request (request->body, request->body_len, &instances, &error)) {
+	if (!artemis_codec_decode_instances_request (request->body, request->body_len,
+						     artemis_registry_get_max_instances_per_request (registry), &instances,
+						     &error)) {
 		artemis_api_reply_bad_body (request, error);
 		return;
 	}
@@ -74,6 +87,6 @@ artemis_api_handle_registry (ArtemisRequest *request, ArtemisRegistry *registry,
 	else
 		artemis_rate_limits_set_error (&error);
 	writer = artemis_json_writer_new (128);
-	artemis_api_write_registry_response (writer, failed, error);
+	artemis_api_write_registry_response (writer, failed, error, artemis_registry_get_max_answer_size (registry));
 	artemis_request_reply_writer (request, writer);
 }

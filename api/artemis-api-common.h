@@ -12,9 +12,11 @@ void artemis_api_write_error_status (ArtemisJsonWriter *writer, const GError *er
 /*
  * Writes `{"failedInstances":…,"responseStatus":…}` of register, heartbeat
  * and unregister (spec §3.1): @error when the whole request failed, else
- * partial_fail when @failed is not empty.
+ * partial_fail when @failed is not empty. Failures past @max_size bytes
+ * are counted in the message instead of listed.
  */
-void artemis_api_write_registry_response (ArtemisJsonWriter *writer, GPtrArray *failed, const GError *error);
+void artemis_api_write_registry_response (ArtemisJsonWriter *writer, GPtrArray *failed, const GError *error,
+					  gsize max_size);
 /*
  * Decodes a register, heartbeat or unregister body, hands it to the
  * registry as coming from @source and answers as protocol §3.1 says;

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "artemis-api-common.h"
 #include "artemis-api.h"
 
 /* What the handlers of this area use of the node. */
 typedef struct {
+	const ArtemisConfig *config;
 	ArtemisDiscovery *discovery;
 	ArtemisVersionedCache *versioned_cache;
 } DiscoveryApi;
@@ -57,7 +60,7 @@ static gboolean
 reply_cached_lookup (ArtemisRequest *request, ArtemisDiscovery *discovery, GPtrArray *configs)
 {
 	ArtemisDiscoveryConfig *config;
-	g_autoptr (GBytes) body = NULL;
+	g_autoptr (ArtemisBody) body = NULL;
 
 	if (configs->len != 1)
 		return FALSE;
@@ -67,22 +70,51 @@ reply_cached_lookup (ArtemisRequest *request, ArtemisDiscovery *discovery, GPtrA
 	body = artemis_discovery_get_lookup_body (discovery, config);
 	if (body == NULL)
 		return FALSE;
-	artemis_request_reply_json (request, body);
+	artemis_request_reply_body (request, body);
 	return TRUE;
 }
 
-/* Java throws on a null list or element before anything else (spec §3.2). */
+/* `{"responseStatus":…,"services":null}`: Java's failure shape (spec §1.5). */
 static void
-reply_lookup_failure (ArtemisRequest *request)
+reply_lookup_failure (ArtemisRequest *request, const char *error_code, const char *message)
 {
 	ArtemisJsonWriter *writer = artemis_json_writer_new (128);
 
 	artemis_json_writer_begin_object (writer);
 	artemis_json_writer_member (writer, "responseStatus");
-	artemis_codec_write_response_status (writer, "internal-service-error", NULL);
+	artemis_codec_write_response_status (writer, error_code, message);
 	artemis_json_writer_member_null (writer, "services");
 	artemis_json_writer_end_object (writer);
 	artemis_request_reply_writer (request, writer);
+}
+
+/*
+ * A lookup's answer is built for its request: bounded in services and in
+ * bytes, or a few bytes asking for one service many times draw gigabytes.
+ */
+static gboolean
+check_lookup_size (ArtemisRequest *request, const ArtemisConfig *config, guint n_services, gsize answer_size)
+{
+	g_autofree char *message = NULL;
+	g_autofree char *limit = NULL;
+
+	if (n_services > (guint64) config->max_lookup_services) {
+		limit = g_strdup_printf ("%" G_GINT64_FORMAT, config->max_lookup_services);
+		/* TRANSLATORS: the [discovery] max-lookup-services limit */
+		message = g_strdup_printf (_("discoveryConfigs holds more than %s services ([discovery] "
+					     "max-lookup-services)."),
+					   limit);
+	} else if (answer_size > (guint64) config->max_lookup_answer_size) {
+		limit = g_strdup_printf ("%" G_GINT64_FORMAT, config->max_lookup_answer_size);
+		/* TRANSLATORS: the [discovery] max-lookup-answer-size limit, in bytes */
+		message = g_strdup_printf (_("The answer would take more than %s bytes ([discovery] "
+					     "max-lookup-answer-size): ask for fewer services."),
+					   limit);
+	}
+	if (message == NULL)
+		return TRUE;
+	reply_lookup_failure (request, "bad-request", message);
+	return FALSE;
 }
 
 static void
@@ -99,10 +131,13 @@ on_lookup (ArtemisRequest *request, gpointer user_data)
 		artemis_api_reply_bad_body (request, error);
 		return;
 	}
+	/* Java throws on a null list or element before anything else (spec §3.2). */
 	if (lookup->configs == NULL || has_null_config (lookup->configs)) {
-		reply_lookup_failure (request);
+		reply_lookup_failure (request, "internal-service-error", NULL);
 		return;
 	}
+	if (!check_lookup_size (request, api->config, lookup->configs->len, 0))
+		return;
 	/* Not ready or wrong zone: still success, with all-null entries (spec §14.2 #3). */
 	can_serve = artemis_discovery_check_caller (api->discovery, lookup->region_id, lookup->zone_id, NULL);
 	if (can_serve && reply_cached_lookup (request, api->discovery, lookup->configs))
@@ -117,10 +152,17 @@ on_lookup (ArtemisRequest *request, gpointer user_data)
 	for (guint i = 0; i < lookup->configs->len; i++) {
 		ArtemisDiscoveryConfig *config = g_ptr_array_index (lookup->configs, i);
 
+		gsize written = 0;
+
 		if (can_serve)
 			write_lookup_entry (writer, api->discovery, config);
 		else
 			write_null_service (writer, config->service_id);
+		artemis_json_writer_peek (writer, &written);
+		if (!check_lookup_size (request, api->config, 0, written)) {
+			artemis_json_writer_free (writer);
+			return;
+		}
 	}
 	artemis_json_writer_end_array (writer);
 	artemis_json_writer_end_object (writer);
@@ -185,41 +227,38 @@ on_service (ArtemisRequest *request, gpointer user_data)
 		       artemis_request_get_query (request, "zoneId"));
 }
 
-/* The region and zone of services.json are ignored (spec §3.2), so GET and POST are alike. */
+/*
+ * The region and zone of services.json are ignored (spec §3.2), so GET and
+ * POST are alike, and every caller gets the same shared answer.
+ */
 static void
 on_services (ArtemisRequest *request, gpointer user_data)
 {
 	DiscoveryApi *api = user_data;
-	ArtemisJsonWriter *writer = artemis_json_writer_new (16384);
 	g_autoptr (GError) error = NULL;
-	g_autoptr (GPtrArray) services = NULL;
-	gint64 version = 0;
+	g_autoptr (ArtemisBody) body = NULL;
+	ArtemisJsonWriter *writer;
 
 	if (request->method == ARTEMIS_METHOD_POST) {
 		g_autoptr (ArtemisSimpleRequest) decoded =
 			artemis_codec_decode_simple_request (request->body, request->body_len, &error);
 
 		if (decoded == NULL) {
-			artemis_json_writer_free (writer);
 			artemis_api_reply_bad_body (request, error);
 			return;
 		}
 	}
+	if (artemis_discovery_check_ready (api->discovery, &error)) {
+		body = artemis_versioned_cache_get_services_body (api->versioned_cache);
+		artemis_request_reply_body (request, body);
+		return;
+	}
+	writer = artemis_json_writer_new (256);
 	artemis_json_writer_begin_object (writer);
 	artemis_json_writer_member (writer, "responseStatus");
-	if (!artemis_discovery_check_ready (api->discovery, &error)) {
-		artemis_api_write_error_status (writer, error);
-		artemis_json_writer_member_null (writer, "services");
-	} else {
-		services = artemis_versioned_cache_get_services (api->versioned_cache, &version);
-		artemis_codec_write_success_status (writer);
-		artemis_json_writer_member (writer, "services");
-		artemis_json_writer_begin_array (writer);
-		for (guint i = 0; i < services->len; i++)
-			artemis_codec_write_service (writer, g_ptr_array_index (services, i));
-		artemis_json_writer_end_array (writer);
-	}
-	artemis_json_writer_member_int (writer, "version", version);
+	artemis_api_write_error_status (writer, error);
+	artemis_json_writer_member_null (writer, "services");
+	artemis_json_writer_member_int (writer, "version", 0);
 	artemis_json_writer_end_object (writer);
 	artemis_request_reply_writer (request, writer);
 }
@@ -278,10 +317,12 @@ on_services_delta (ArtemisRequest *request, gpointer user_data)
 }
 
 void
-artemis_api_discovery_add_routes (ArtemisServer *server, ArtemisDiscovery *discovery, ArtemisVersionedCache *versioned_cache)
+artemis_api_discovery_add_routes (ArtemisServer *server, const ArtemisConfig *config, ArtemisDiscovery *discovery,
+				  ArtemisVersionedCache *versioned_cache)
 {
 	DiscoveryApi *api = g_new0 (DiscoveryApi, 1);
 
+	api->config = config;
 	api->discovery = discovery;
 	api->versioned_cache = versioned_cache;
 	artemis_api_own (server, api, g_free);

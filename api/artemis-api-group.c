@@ -156,6 +156,10 @@ artemis_api_group_write (ArtemisRequest *request, ArtemisManagement *management,
 		g_error_free (error);
 		return;
 	}
+	if (!artemis_group_request_check_size (decoded, artemis_management_get_max_batch_size (management), &error)) {
+		reply_error (request, error, failure);
+		return;
+	}
 	/* The node first, as Java checks it. */
 	if (!artemis_management_check_writable (management, &error)) {
 		reply_error (request, error, NULL);

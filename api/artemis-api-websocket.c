@@ -72,7 +72,9 @@ on_heartbeat_message (ArtemisWsSession *session, GBytes *message, gpointer user_
 
 	if (is_json_null (data, len)) {
 		g_set_error_literal (&error, ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST, "request is null");
-	} else if (!artemis_codec_decode_instances_request (data, len, &instances, NULL)) {
+	} else if (!artemis_codec_decode_instances_request (
+			   data, len, artemis_registry_get_max_instances_per_request (endpoint->api->registry),
+			   &instances, NULL)) {
 		artemis_ws_session_send (session, unparsable_heartbeat_reply, strlen (unparsable_heartbeat_reply));
 		return;
 	} else if (!artemis_rate_limits_allow (endpoint->api->limits, ARTEMIS_RATE_LIMITER_REGISTRY, "heartbeat")) {
@@ -82,7 +84,8 @@ on_heartbeat_message (ArtemisWsSession *session, GBytes *message, gpointer user_
 						  ARTEMIS_REGISTRY_FROM_CLIENT, instances, &error);
 	}
 	writer = artemis_json_writer_new (128);
-	artemis_api_write_registry_response (writer, failed, error);
+	artemis_api_write_registry_response (writer, failed, error,
+					     artemis_registry_get_max_answer_size (endpoint->api->registry));
 	json = artemis_json_writer_peek (writer, &json_len);
 	artemis_ws_session_send (session, json, json_len);
 }
@@ -133,13 +136,12 @@ on_wrote_informational (SoupServerMessage *msg, gpointer user_data)
 
 	if (soup_server_message_get_status (msg) != SOUP_STATUS_SWITCHING_PROTOCOLS)
 		return;
-	socket = g_object_ref (soup_server_message_get_socket (msg));
+	stream = artemis_server_steal_connection (endpoint->api->server, msg, &socket);
 	/*
 	 * Every push is one whole frame: Nagle would only hold it back until the
 	 * client acknowledges the previous one, which a delayed ACK makes 40 ms.
 	 */
 	g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
-	stream = soup_server_message_steal_connection (msg);
 	artemis_ws_hub_accept (endpoint->api->ws_hub, endpoint->id, stream, socket, endpoint->on_message, endpoint);
 }
 

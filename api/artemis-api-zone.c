@@ -18,7 +18,7 @@ typedef struct {
 
 /* Java checks the list but not who writes; we do both (every write is audited). */
 static gboolean
-check_zone_operations (const ArtemisManagementRequest *decoded, GError **error)
+check_zone_operations (const ArtemisManagementRequest *decoded, guint max_items, GError **error)
 {
 	GPtrArray *list = decoded->zone_operations_list;
 
@@ -27,6 +27,8 @@ check_zone_operations (const ArtemisManagementRequest *decoded, GError **error)
 				     "zoneOperationsList is null or empty");
 		return FALSE;
 	}
+	if (!artemis_check_batch_size (list->len, max_items, error))
+		return FALSE;
 	for (guint i = 0; i < list->len; i++) {
 		const ArtemisOperations *operations = g_ptr_array_index (list, i);
 		const char *missing = operations == NULL	  ? "zoneOperations"
@@ -56,7 +58,7 @@ on_operate_zone_operations (ArtemisRequest *request, gpointer user_data)
 		artemis_api_management_reply_error (request, error, NULL, NULL);
 		return;
 	}
-	if (!check_zone_operations (decoded, &error)) {
+	if (!check_zone_operations (decoded, artemis_management_get_max_batch_size (api->management), &error)) {
 		g_prefix_error (&error, OPERATE_FAILED);
 		artemis_api_management_reply_error (request, error, NULL, NULL);
 		return;

@@ -17,8 +17,8 @@ void artemis_api_registry_add_routes (ArtemisServer *server, ArtemisRegistry *re
 /* The replication endpoints peers call (protocol §3.3): never replicated further, never rate limited. */
 void artemis_api_replication_add_routes (ArtemisServer *server, ArtemisRegistry *registry);
 void artemis_api_cluster_add_routes (ArtemisServer *server, ArtemisCluster *cluster, ArtemisRateLimits *limits);
-void artemis_api_discovery_add_routes (ArtemisServer *server, ArtemisDiscovery *discovery,
-				       ArtemisVersionedCache *versioned_cache);
+void artemis_api_discovery_add_routes (ArtemisServer *server, const ArtemisConfig *config,
+				       ArtemisDiscovery *discovery, ArtemisVersionedCache *versioned_cache);
 void artemis_api_status_add_routes (ArtemisServer *server, const ArtemisConfig *config, ArtemisCluster *cluster,
 				    ArtemisRegistry *registry, ArtemisWsHub *ws_hub, ArtemisRateLimits *limits);
 void artemis_api_route_add_routes (ArtemisServer *server, ArtemisRouter *router);

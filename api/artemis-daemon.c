@@ -160,9 +160,10 @@ artemis_daemon_new (ArtemisConfig *config)
 	self->versioned_cache = artemis_versioned_cache_new (self->discovery, config);
 	self->router = artemis_router_new (self->discovery, config->default_route_strategy);
 	self->management = artemis_management_new (self->registry);
+	artemis_management_set_max_batch_size (self->management, config->max_batch_size);
 	artemis_discovery_set_management (self->discovery, self->management);
 	load_plugins (self, &self->plugin_error);
-	self->server = artemis_server_new (config->context_path, config->max_body_size);
+	self->server = artemis_server_new (config);
 	artemis_server_set_cors_origins (self->server, (const char *const *) config->security_cors_origins);
 	self->metrics = artemis_metrics_new ();
 	artemis_server_set_request_observer (self->server, artemis_metrics_observe_request, self->metrics);
@@ -408,7 +409,7 @@ add_routes (ArtemisDaemon *self)
 	artemis_api_registry_add_routes (server, self->registry, self->rate_limits);
 	artemis_api_replication_add_routes (server, self->registry);
 	artemis_api_cluster_add_routes (server, self->cluster, self->rate_limits);
-	artemis_api_discovery_add_routes (server, self->discovery, self->versioned_cache);
+	artemis_api_discovery_add_routes (server, self->config, self->discovery, self->versioned_cache);
 	artemis_api_status_add_routes (server, self->config, self->cluster, self->registry, self->ws_hub,
 				       self->rate_limits);
 	artemis_api_route_add_routes (server, self->router);

@@ -1,13 +1,24 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
+#include <gio/gnetworking.h>
+#include <gio/gunixsocketaddress.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <errno.h>
 #include <string.h>
+#include <sys/resource.h>
 
+#include "artemis-http-connection.h"
+#include "artemis-http-listener.h"
 #include "artemis-server.h"
 
 #define JSON_CONTENT_TYPE "application/json;charset=UTF-8"
+#define SERVER_HEADER "artemisd/" PACKAGE_VERSION " "
 /* Java's compressing filter leaves small bodies alone; so do we. */
 #define GZIP_MIN_SIZE 1024
+/* Descriptors beyond connections and WebSocket sessions: the store, plugins, the main loop. */
+#define RESERVED_DESCRIPTORS 64
 
 typedef struct {
 	const char *path; /* the key of the route table */
@@ -22,6 +33,7 @@ struct _ArtemisServer {
 
 	SoupServer *soup_server;
 	char *context_path; /* "" or "/prefix" without trailing slash */
+	char *data_dir;
 	gsize max_body_size;
 	GHashTable *routes; /* path → Route */
 	gboolean draining;
@@ -32,6 +44,14 @@ struct _ArtemisServer {
 	gboolean cors_any;   /* "*" is among them */
 	ArtemisRequestObserver observer;
 	gpointer observer_data;
+	/* The transport: own listener, and every HTTP connection it accepted (not yet upgraded). */
+	ArtemisHttpListener *listener;
+	ArtemisHttpTimeouts timeouts;
+	guint max_connections;
+	guint max_ws_sockets;
+	GHashTable *connections; /* ArtemisHttpConnection, owned */
+	guint sweep_source;
+	gboolean full;
 };
 
 /* What the request observer is told, kept on the message until it is finished. */
@@ -48,7 +68,15 @@ static void
 artemis_server_finalize (GObject *object)
 {
 	ArtemisServer *self = ARTEMIS_SERVER (object);
+	GHashTableIter iter;
+	gpointer connection;
 
+	g_clear_handle_id (&self->sweep_source, g_source_remove);
+	g_clear_object (&self->listener);
+	g_hash_table_iter_init (&iter, self->connections);
+	while (g_hash_table_iter_next (&iter, &connection, NULL))
+		g_signal_handlers_disconnect_by_data (connection, self);
+	g_hash_table_unref (self->connections);
 	soup_server_disconnect (self->soup_server);
 	g_object_unref (self->soup_server);
 	g_hash_table_unref (self->routes);
@@ -56,6 +84,7 @@ artemis_server_finalize (GObject *object)
 		self->write_guard_destroy (self->write_guard_data);
 	g_strfreev (self->cors_origins);
 	g_free (self->context_path);
+	g_free (self->data_dir);
 	G_OBJECT_CLASS (artemis_server_parent_class)->finalize (object);
 }
 
@@ -70,6 +99,7 @@ static void
 artemis_server_init (ArtemisServer *self)
 {
 	self->routes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	self->connections = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, NULL);
 }
 
 /*
@@ -122,6 +152,24 @@ error_body (const char *error_code, const char *message)
 	artemis_codec_write_response_status (writer, error_code, message);
 	artemis_json_writer_end_object (writer);
 	return artemis_json_writer_free_to_bytes (g_steal_pointer (&writer));
+}
+
+/* A whole answer, written past libsoup to a connection whose request it must never see. */
+static GBytes *
+refusal_answer (guint status, const char *message)
+{
+	g_autoptr (GBytes) body = error_body ("bad-request", message);
+	GString *answer = g_string_new (NULL);
+
+	g_string_append_printf (answer,
+				"HTTP/1.1 %u %s\r\nServer: artemisd/" PACKAGE_VERSION "\r\nContent-Type: %s\r\n"
+				"Content-Length: %" G_GSIZE_FORMAT "\r\nConnection: close\r\n"
+				"Access-Control-Allow-Origin: *\r\nAccess-Control-Expose-Headers: *\r\n"
+				"Access-Control-Allow-Credentials: true\r\n\r\n",
+				status, soup_status_get_phrase (status), JSON_CONTENT_TYPE,
+				g_bytes_get_size (body));
+	g_string_append_len (answer, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+	return g_string_free_to_bytes (answer);
 }
 
 static void
@@ -442,11 +490,20 @@ on_request_finished (SoupServer *soup_server, SoupServerMessage *msg, gpointer u
 				g_get_monotonic_time () - timing->start_us, self->observer_data);
 }
 
+/* The sweep runs often enough to close a connection within a quarter of its timeout. */
+static guint
+sweep_interval_ms (const ArtemisHttpTimeouts *timeouts)
+{
+	gint64 shortest = MIN (timeouts->idle_ms, MIN (timeouts->head_ms, timeouts->body_ms));
+
+	return CLAMP (shortest / 4, 20, 1000);
+}
+
 ArtemisServer *
-artemis_server_new (const char *context_path, gsize max_body_size)
+artemis_server_new (const ArtemisConfig *config)
 {
 	ArtemisServer *self = g_object_new (ARTEMIS_TYPE_SERVER, NULL);
-	g_autofree char *trimmed = g_strstrip (g_strdup (context_path != NULL ? context_path : ""));
+	g_autofree char *trimmed = g_strstrip (g_strdup (config->context_path != NULL ? config->context_path : ""));
 	gsize len;
 
 	/* Normalise to "" or "/prefix". */
@@ -454,8 +511,16 @@ artemis_server_new (const char *context_path, gsize max_body_size)
 	while (len > 0 && trimmed[len - 1] == '/')
 		trimmed[--len] = '\0';
 	self->context_path = (len == 0 || trimmed[0] == '/') ? g_strdup (trimmed) : g_strconcat ("/", trimmed, NULL);
-	self->max_body_size = max_body_size;
-	self->soup_server = soup_server_new ("server-header", "artemisd/" PACKAGE_VERSION " ", NULL);
+	self->data_dir = g_strdup (config->data_dir);
+	self->max_body_size = config->max_body_size;
+	self->timeouts.idle_ms = config->idle_timeout_ms;
+	self->timeouts.head_ms = config->request_head_timeout_ms;
+	self->timeouts.body_ms = config->request_body_timeout_ms;
+	self->timeouts.max_head_size = config->max_head_size;
+	self->max_connections = config->max_connections;
+	self->max_ws_sockets = config->ws_max_sockets;
+	self->listener = artemis_http_listener_new (config->listen_backlog);
+	self->soup_server = soup_server_new ("server-header", SERVER_HEADER, NULL);
 	soup_server_add_early_handler (self->soup_server, NULL, on_headers_read, self, NULL);
 	soup_server_add_handler (self->soup_server, NULL, on_request, self, NULL);
 	return self;
@@ -533,26 +598,108 @@ artemis_server_set_cors_origins (ArtemisServer *self, const char *const *origins
 	self->cors_any = g_strv_contains (origins, "*");
 }
 
-gboolean
-artemis_server_listen (ArtemisServer *self, const char *address, guint port, GError **error)
-{
-	g_autoptr (GInetAddress) inet = NULL;
-	g_autoptr (GSocketAddress) socket_address = NULL;
+/* ---- connections ------------------------------------------------------- */
 
-	if (address == NULL || *address == '\0')
-		return soup_server_listen_all (self->soup_server, port, 0, error);
-	inet = g_inet_address_new_from_string (address);
-	if (inet == NULL) {
-		g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "“%s” is not an IP address", address);
-		return FALSE;
+/* At [server] max-connections new connections wait in the backlog, as Tomcat's maxConnections has them. */
+static void
+update_pause (ArtemisServer *self)
+{
+	gboolean full = g_hash_table_size (self->connections) >= self->max_connections;
+
+	if (full == self->full)
+		return;
+	self->full = full;
+	if (full)
+		g_message (_("%u HTTP connections open ([server] max-connections): new ones wait until one closes"),
+			   self->max_connections);
+	artemis_http_listener_set_paused (self->listener, full);
+}
+
+static void
+forget_connection (ArtemisServer *self, ArtemisHttpConnection *connection)
+{
+	g_signal_handlers_disconnect_by_data (connection, self);
+	g_hash_table_remove (self->connections, connection);
+	update_pause (self);
+}
+
+static void
+on_connection_closed (ArtemisHttpConnection *connection, gpointer user_data)
+{
+	forget_connection (user_data, connection);
+}
+
+static void
+on_accepted (ArtemisHttpListener *listener, GSocket *socket, gpointer user_data)
+{
+	ArtemisServer *self = user_data;
+	g_autoptr (GSocketAddress) local = g_socket_get_local_address (socket, NULL);
+	g_autoptr (GError) error = NULL;
+	ArtemisHttpConnection *connection;
+
+	/* Every answer is written whole: Nagle would hold back its last segment until an ACK. */
+	g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
+	connection = artemis_http_connection_new (socket, &self->timeouts, refusal_answer);
+	g_hash_table_add (self->connections, connection);
+	g_signal_connect (connection, "closed", G_CALLBACK (on_connection_closed), self);
+	update_pause (self);
+	if (!soup_server_accept_iostream (self->soup_server, G_IO_STREAM (connection), local,
+					  artemis_http_connection_get_remote_address (connection), &error)) {
+		g_warning ("Cannot serve a connection: %s", error->message);
+		g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
 	}
-	socket_address = g_inet_socket_address_new (inet, port);
-	return soup_server_listen (self->soup_server, socket_address, 0, error);
+}
+
+/* Ends the connections that took longer than their phase allows; libsoup then closes them. */
+static gboolean
+on_sweep (gpointer user_data)
+{
+	ArtemisServer *self = user_data;
+	gint64 now = g_get_monotonic_time ();
+	GHashTableIter iter;
+	gpointer connection;
+
+	g_hash_table_iter_init (&iter, self->connections);
+	while (g_hash_table_iter_next (&iter, &connection, NULL)) {
+		if (artemis_http_connection_is_overdue (connection, now))
+			artemis_http_connection_shut_down (connection);
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+/* A listening Unix socket in a new directory below @parent (NULL: the temporary directory), unlinked. */
+static GSocket *
+listen_unreachable (const char *parent, GError **error)
+{
+	g_autofree char *template = g_build_filename (parent != NULL ? parent : g_get_tmp_dir (), ".artemisd-XXXXXX",
+						      NULL);
+	g_autofree char *path = NULL;
+	g_autoptr (GSocketAddress) address = NULL;
+	g_autoptr (GSocket) socket = NULL;
+	gboolean listening;
+
+	if (g_mkdtemp (template) == NULL) {
+		int saved_errno = errno;
+
+		g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "%s: %s", template,
+			     g_strerror (saved_errno));
+		return NULL;
+	}
+	path = g_build_filename (template, "unused", NULL);
+	address = g_unix_socket_address_new (path);
+	socket = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, error);
+	listening = socket != NULL && g_socket_bind (socket, address, FALSE, error) && g_socket_listen (socket, error);
+	g_unlink (path);
+	g_rmdir (template);
+	return listening ? g_steal_pointer (&socket) : NULL;
 }
 
 /*
- * From the listening socket: soup_server_get_uris() makes libsoup 3.2 cache
- * the listener's address and never free it, which LeakSanitizer reports at exit.
+ * libsoup 3.2 keeps a connection alive only while it has a listener of its
+ * own (request_finished() checks), so it gets one that nobody can reach:
+ * a Unix socket whose path is gone as soon as it listens — made in the
+ * temporary directory, or in the data directory (always writable) when
+ * that one is not.
  */
 void
 artemis_server_set_max_body_size (ArtemisServer *self, gsize max_body_size)
@@ -566,16 +713,68 @@ artemis_server_set_draining (ArtemisServer *self)
 	self->draining = TRUE;
 }
 
+static gboolean
+give_soup_a_listener (ArtemisServer *self, GError **error)
+{
+	g_autoptr (GSocket) socket = listen_unreachable (NULL, NULL);
+
+	if (socket == NULL)
+		socket = listen_unreachable (self->data_dir, error);
+	return socket != NULL && soup_server_listen_socket (self->soup_server, socket, 0, error);
+}
+
+/* Every connection and WebSocket session is a descriptor: raise the soft limit towards the hard one. */
+static void
+raise_file_limit (ArtemisServer *self)
+{
+	rlim_t needed = (rlim_t) self->max_connections + self->max_ws_sockets + RESERVED_DESCRIPTORS;
+	struct rlimit limit;
+	rlim_t old;
+
+	if (getrlimit (RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= needed)
+		return;
+	old = limit.rlim_cur;
+	limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? needed : MIN (needed, limit.rlim_max);
+	if (limit.rlim_cur > old && setrlimit (RLIMIT_NOFILE, &limit) == 0)
+		g_message (_("Raised the open-file limit from %lu to %lu"), (gulong) old, (gulong) limit.rlim_cur);
+	else
+		limit.rlim_cur = old;
+	/* Not a warning: the node works, it accepts less at the limit (logged then). */
+	if (limit.rlim_cur < needed)
+		g_message (_("The open-file limit is %lu, below the %lu descriptors that [server] max-connections and "
+			     "[websocket] max-sockets need: raise LimitNOFILE (systemd) or ulimit -n"),
+			   (gulong) limit.rlim_cur, (gulong) needed);
+}
+
+gboolean
+artemis_server_listen (ArtemisServer *self, const char *address, guint port, GError **error)
+{
+	g_return_val_if_fail (self->sweep_source == 0, FALSE);
+	if (!give_soup_a_listener (self, error) || !artemis_http_listener_listen (self->listener, address, port, error))
+		return FALSE;
+	/* Once listening, so that a start that fails says only why. */
+	raise_file_limit (self);
+	g_signal_connect (self->listener, "accepted", G_CALLBACK (on_accepted), self);
+	self->sweep_source = g_timeout_add (sweep_interval_ms (&self->timeouts), on_sweep, self);
+	return TRUE;
+}
+
 guint
 artemis_server_get_port (ArtemisServer *self)
 {
-	GSList *listeners = soup_server_get_listeners (self->soup_server);
-	g_autoptr (GSocketAddress) address = NULL;
+	return artemis_http_listener_get_port (self->listener);
+}
 
-	if (listeners != NULL)
-		address = g_socket_get_local_address (listeners->data, NULL);
-	g_slist_free (listeners);
-	return address != NULL ? g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)) : 0;
+GIOStream *
+artemis_server_steal_connection (ArtemisServer *self, SoupServerMessage *msg, GSocket **socket)
+{
+	ArtemisHttpConnection *connection = artemis_http_connection_of (msg);
+
+	g_return_val_if_fail (connection != NULL, NULL);
+	*socket = g_object_ref (artemis_http_connection_get_socket (connection));
+	artemis_http_connection_set_upgraded (connection);
+	forget_connection (self, connection);
+	return soup_server_message_steal_connection (msg);
 }
 
 static gboolean
@@ -586,44 +785,42 @@ accepts_gzip (SoupServerMessage *msg)
 	return soup_message_headers_header_contains (headers, "Accept-Encoding", "gzip");
 }
 
-static GBytes *
-gzip_bytes (GBytes *data)
+/* Java's compressing filter gzips what is not small, when the client takes it. */
+static gboolean
+should_gzip (SoupServerMessage *msg, GBytes *json)
 {
-	g_autoptr (GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 1);
-	gsize len = g_bytes_get_size (data);
-	g_autoptr (GByteArray) out = g_byte_array_sized_new (len / 2 + 64);
-	const guint8 *in = g_bytes_get_data (data, NULL);
-	gsize in_pos = 0;
-	guint8 buffer[16384];
+	return g_bytes_get_size (json) >= GZIP_MIN_SIZE && accepts_gzip (msg);
+}
 
-	for (;;) {
-		gsize read = 0, written = 0;
-		GConverterResult result = g_converter_convert (G_CONVERTER (compressor), in + in_pos, len - in_pos,
-							       buffer, sizeof buffer, G_CONVERTER_INPUT_AT_END,
-							       &read, &written, NULL);
-
-		g_return_val_if_fail (result != G_CONVERTER_ERROR, g_bytes_ref (data));
-		in_pos += read;
-		g_byte_array_append (out, buffer, written);
-		if (result == G_CONVERTER_FINISHED)
-			break;
-	}
-	return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+static void
+reply_gzip (SoupServerMessage *msg, GBytes *gzip)
+{
+	soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Content-Encoding", "gzip");
+	reply_bytes (msg, SOUP_STATUS_OK, gzip);
 }
 
 void
 artemis_request_reply_json (ArtemisRequest *request, GBytes *json)
 {
-	SoupServerMessage *msg = request->msg;
-	g_autoptr (GBytes) compressed = NULL;
+	g_autoptr (GBytes) gzip = NULL;
 
-	if (g_bytes_get_size (json) >= GZIP_MIN_SIZE && accepts_gzip (msg)) {
-		compressed = gzip_bytes (json);
-		soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Content-Encoding",
-					      "gzip");
-		json = compressed;
+	if (!should_gzip (request->msg, json)) {
+		reply_bytes (request->msg, SOUP_STATUS_OK, json);
+		return;
 	}
-	reply_bytes (msg, SOUP_STATUS_OK, json);
+	gzip = artemis_gzip_bytes (json);
+	reply_gzip (request->msg, gzip);
+}
+
+void
+artemis_request_reply_body (ArtemisRequest *request, ArtemisBody *body)
+{
+	GBytes *json = artemis_body_get_json (body);
+
+	if (should_gzip (request->msg, json))
+		reply_gzip (request->msg, artemis_body_get_gzip (body));
+	else
+		reply_bytes (request->msg, SOUP_STATUS_OK, json);
 }
 
 void

@@ -48,8 +48,11 @@ G_DECLARE_FINAL_TYPE (ArtemisServer, artemis_server, ARTEMIS, SERVER, GObject)
  * manners (spec §1.2) — a context path, gzip/deflate request bodies, a body
  * size limit, OPTIONS pre-flight, 404/405/415 as JSON — with CORS only for
  * the origins configured, and a guard on the routes that write.
+ * It accepts connections itself (ArtemisHttpListener) and hands them to
+ * libsoup checked (ArtemisHttpConnection): a connection limit, time limits
+ * per request phase, strict framing. Settings from @config's [server] group.
  */
-ArtemisServer *artemis_server_new (const char *context_path, gsize max_body_size);
+ArtemisServer *artemis_server_new (const ArtemisConfig *config);
 SoupServer *artemis_server_get_soup_server (ArtemisServer *server);
 /* The context path every endpoint lies under: "" or "/prefix" (no trailing slash). */
 const char *artemis_server_get_context_path (ArtemisServer *server);
@@ -87,9 +90,17 @@ void artemis_server_set_max_body_size (ArtemisServer *server, gsize max_body_siz
 void artemis_server_set_draining (ArtemisServer *server);
 /* The port actually bound (after listening). */
 guint artemis_server_get_port (ArtemisServer *server);
+/*
+ * Takes the connection of @msg (answered with 101) away from HTTP: its
+ * stream and, in *@socket, its socket; the connection no longer counts
+ * against [server] max-connections or its time limits.
+ */
+GIOStream *artemis_server_steal_connection (ArtemisServer *server, SoupServerMessage *msg, GSocket **socket);
 
 /* Sends @json (complete) as the 200 answer, gzipped when the client accepts it. */
 void artemis_request_reply_json (ArtemisRequest *request, GBytes *json);
+/* Sends the shared @body as the 200 answer: its bytes, or its gzip made once, never a copy. */
+void artemis_request_reply_body (ArtemisRequest *request, ArtemisBody *body);
 /* Finishes @writer and sends its text as the 200 answer. */
 void artemis_request_reply_writer (ArtemisRequest *request, ArtemisJsonWriter *writer);
 /* Sends an HTTP error @status with a `{"responseStatus":…}` body. */

@@ -5,6 +5,7 @@
 
 #include "artemis.h"
 
+#include "artemis-body.h"
 #include "artemis-change-log.h"
 #include "artemis-clock.h"
 #include "artemis-cluster-codec.h"

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "artemis-test-utils.h"
@@ -600,6 +601,18 @@ artemis_test_raw_request (guint port, GBytes *request)
 	return artemis_test_connection_read_response (connection);
 }
 
+ArtemisTestResponse *
+artemis_test_exchange (guint port, GBytes *request, GError **error)
+{
+	g_autoptr (ArtemisTestConnection) connection = artemis_test_connection_new (port);
+
+	if (!artemis_test_connection_send (connection, request)) {
+		g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE, "the peer closed while sending");
+		return NULL;
+	}
+	return read_response (connection->input, error);
+}
+
 /* ---- compression ------------------------------------------------------- */
 
 static GBytes *
@@ -648,6 +661,7 @@ struct _ArtemisTestDaemon {
 	guint fixed_port; /* 0: any free port */
 	GPtrArray *environment; /* name, value, name, value… */
 	gboolean session_bus;
+	rlim_t fd_limit; /* 0: inherited */
 };
 
 /* The log to dump when an assertion aborts the test (read by the signal handler). */
@@ -701,11 +715,16 @@ install_abort_handler (void)
 	installed = TRUE;
 }
 
-/* In the child: do not outlive a test that crashed. */
+/* In the child: do not outlive a test that crashed; the descriptor limit the test asked for. */
 static void
-die_with_parent (gpointer user_data)
+setup_child (gpointer user_data)
 {
+	const ArtemisTestDaemon *daemon = user_data;
+	struct rlimit limit = { daemon->fd_limit, daemon->fd_limit };
+
 	prctl (PR_SET_PDEATHSIG, SIGKILL);
+	if (daemon->fd_limit > 0)
+		setrlimit (RLIMIT_NOFILE, &limit);
 }
 
 const char *
@@ -810,7 +829,7 @@ artemis_test_daemon_start (ArtemisTestDaemon *daemon)
 	install_abort_handler ();
 	abort_log_path = daemon->log_path;
 	g_subprocess_launcher_set_stdout_file_path (launcher, daemon->log_path);
-	g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+	g_subprocess_launcher_set_child_setup (launcher, setup_child, daemon, NULL);
 	for (guint i = 0; i + 1 < daemon->environment->len; i += 2)
 		g_subprocess_launcher_setenv (launcher, g_ptr_array_index (daemon->environment, i),
 					      g_ptr_array_index (daemon->environment, i + 1), TRUE);
@@ -844,6 +863,12 @@ void
 artemis_test_daemon_set_port (ArtemisTestDaemon *daemon, guint port)
 {
 	daemon->fixed_port = port;
+}
+
+void
+artemis_test_daemon_set_fd_limit (ArtemisTestDaemon *daemon, guint limit)
+{
+	daemon->fd_limit = limit;
 }
 
 guint

@@ -120,6 +120,12 @@ GBytes *artemis_test_build_request (const char *method, const char *path, const 
 				    GBytes *body, gsize chunk_size);
 /* Connects, sends @request and reads one response. */
 ArtemisTestResponse *artemis_test_raw_request (guint port, GBytes *request);
+/*
+ * The same with blocking I/O and no main context: usable from any thread
+ * while another one talks to an out-of-process daemon. NULL with @error
+ * set when the exchange fails.
+ */
+ArtemisTestResponse *artemis_test_exchange (guint port, GBytes *request, GError **error);
 
 /* Compresses or inflates @data in @format (GZIP, ZLIB for `deflate`). */
 GBytes *artemis_test_compress (GZlibCompressorFormat format, GBytes *data);
@@ -164,6 +170,8 @@ void artemis_test_daemon_setenv (ArtemisTestDaemon *daemon, const char *name, co
 gboolean artemis_test_daemon_start (ArtemisTestDaemon *daemon);
 /* Arguments added after the usual ones at the next start (a repeated option overrides). */
 void artemis_test_daemon_set_extra_args (ArtemisTestDaemon *daemon, const char *const *args);
+/* Starts it with at most @limit open files (soft and hard), as `ulimit -n` would. */
+void artemis_test_daemon_set_fd_limit (ArtemisTestDaemon *daemon, guint limit);
 guint artemis_test_daemon_get_port (ArtemisTestDaemon *daemon);
 /* Its --data-dir (created by artemisd when missing). */
 const char *artemis_test_daemon_get_data_dir (ArtemisTestDaemon *daemon);

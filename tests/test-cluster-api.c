@@ -171,7 +171,7 @@ describe_replication (SoupServerMessage *msg)
 	g_autofree char *action = g_path_get_basename (g_uri_get_path (soup_server_message_get_uri (msg)));
 	GString *out = g_string_new (NULL);
 
-	g_assert_true (artemis_codec_decode_instances_request (g_bytes_get_data (json, NULL), g_bytes_get_size (json),
+	g_assert_true (artemis_codec_decode_instances_request (g_bytes_get_data (json, NULL), g_bytes_get_size (json), G_MAXUINT,
 							       &instances, &error));
 	g_assert_no_error (error);
 	g_string_append_len (out, action, strlen (action) - strlen (".json"));

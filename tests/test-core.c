@@ -199,7 +199,8 @@ test_codec_decode_lenient (void)
 	g_autoptr (GError) error = NULL;
 	ArtemisInstance *instance;
 
-	g_assert_true (artemis_codec_decode_instances_request (body, strlen (body), &instances, &error));
+	g_assert_true (artemis_codec_decode_instances_request (body, strlen (body), G_MAXUINT, &instances,
+							       &error));
 	g_assert_no_error (error);
 	g_assert_cmpuint (instances->len, ==, 2);
 	g_assert_null (g_ptr_array_index (instances, 1));
@@ -232,11 +233,71 @@ test_codec_decode_errors (void)
 		g_autofree char *printable = g_strescape (bodies[i], NULL);
 
 		g_test_message ("body: %s", printable);
-		g_assert_false (artemis_codec_decode_instances_request (bodies[i], strlen (bodies[i]), &instances,
-									&error));
+		g_assert_false (artemis_codec_decode_instances_request (bodies[i], strlen (bodies[i]), G_MAXUINT,
+									&instances, &error));
 		g_assert_nonnull (error);
 		g_assert_null (instances);
 	}
+}
+
+/* Past the limit one more instance is decoded, enough to refuse, and the rest is not read. */
+static void
+test_codec_decode_limit (void)
+{
+	const char *body = "{\"instances\":[{\"instanceId\":\"a\"},{},null,{\"x\":[1,{}]},{}]}";
+	const char *unread_tail = "{\"instances\":[{},{},{},{\"x\":]";
+	g_autoptr (GPtrArray) instances = NULL;
+	g_autoptr (GPtrArray) two = NULL;
+	g_autoptr (GError) error = NULL;
+
+	g_assert_true (artemis_codec_decode_instances_request (body, strlen (body), 2, &instances, &error));
+	g_assert_no_error (error);
+	g_assert_cmpuint (instances->len, ==, 3);
+	g_assert_null (g_ptr_array_index (instances, 2));
+	g_assert_true (artemis_codec_decode_instances_request (unread_tail, strlen (unread_tail), 1, &two, &error));
+	g_assert_no_error (error);
+	g_assert_cmpuint (two->len, ==, 2);
+}
+
+/* A registry request past [registry] max-instances-per-request or max-instance-size changes nothing. */
+static void
+test_registry_request_limits (void)
+{
+	g_autoptr (ArtemisConfig) config = artemis_config_new ();
+	g_autoptr (ArtemisChangeLog) log = NULL;
+	g_autoptr (ArtemisNode) node = NULL;
+	g_autoptr (ArtemisRegistry) registry = NULL;
+	g_autoptr (GPtrArray) instances = artemis_instance_array_new (3);
+	g_autoptr (GPtrArray) failed = NULL;
+	g_autoptr (GError) error = NULL;
+	g_autoptr (ArtemisInstanceBuilder) builder = artemis_instance_builder_new ();
+	g_autofree char *fat = g_strnfill (2000, 'x');
+
+	config->max_instances_per_request = 2;
+	config->max_instance_size = 1024;
+	log = artemis_change_log_new (config->change_buffer_size);
+	node = artemis_node_new (config, "http://127.0.0.1:8080/");
+	registry = artemis_registry_new (config, node, log);
+	for (guint i = 0; i < 3; i++)
+		g_ptr_array_add (instances, make_instance ("demo", "i", FALSE));
+	failed = artemis_registry_handle (registry, ARTEMIS_REGISTRY_REGISTER, ARTEMIS_REGISTRY_FROM_CLIENT, instances,
+					  &error);
+	g_assert_null (failed);
+	g_assert_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST);
+	g_assert_cmpstr (error->message, ==,
+			 "request.instances holds more than 2 instances ([registry] max-instances-per-request).");
+	g_clear_error (&error);
+	g_ptr_array_set_size (instances, 1);
+	artemis_instance_builder_set (builder, ARTEMIS_INSTANCE_SERVICE_ID, "demo");
+	artemis_instance_builder_set (builder, ARTEMIS_INSTANCE_INSTANCE_ID, "fat");
+	artemis_instance_builder_set (builder, ARTEMIS_INSTANCE_URL, fat);
+	g_ptr_array_add (instances, artemis_instance_builder_end (builder));
+	failed = artemis_registry_handle (registry, ARTEMIS_REGISTRY_REGISTER, ARTEMIS_REGISTRY_FROM_CLIENT, instances,
+					  &error);
+	g_assert_null (failed);
+	g_assert_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST);
+	g_assert_true (g_str_has_prefix (error->message, "request.instances[1] takes "));
+	g_assert_null (artemis_registry_get_instances (registry, "demo", NULL));
 }
 
 /* ---- registry and leases ----------------------------------------------- */
@@ -454,7 +515,7 @@ static void
 renew_n (ArtemisSafeChecker *checker, gint64 now, guint n)
 {
 	for (guint i = 0; i < n; i++)
-		artemis_safe_checker_count_renewal (checker, now);
+		artemis_safe_checker_count_renewal (checker, ARTEMIS_SAFE_CHECKER_NEVER, now);
 }
 
 static void
@@ -486,6 +547,52 @@ test_safe_checker (void)
 	renew_n (checker, now, 20);
 	artemis_safe_checker_check (checker, now);
 	g_assert_true (artemis_safe_checker_is_safe (checker));
+}
+
+/* Renews every lease of @counted (when each was last counted) at @now. */
+static void
+renew_round (ArtemisSafeChecker *checker, gint64 *counted, guint n, gint64 now)
+{
+	for (guint i = 0; i < n; i++) {
+		artemis_safe_checker_count_renewal (checker, counted[i], now + i % 500);
+		counted[i] = now + i % 500;
+	}
+}
+
+/*
+ * 5,000 clients heartbeating in step every 5 s, or 6 (the Java client looks
+ * every second whether 5 s have passed), checked every second with the 12 s
+ * window: two or three rounds in it, and 5,000 leases renewed in it every
+ * time — never unsafe, where Java's count of renewals swung by a third.
+ * When the renewals stop, unsafe within the window: before a 20 s lease
+ * expires.
+ */
+static void
+test_safe_checker_rounds (void)
+{
+	ArtemisLeaseConfig config = checker_config ();
+	g_autoptr (ArtemisSafeChecker) checker = NULL;
+	g_autofree gint64 *counted = g_new (gint64, 5000);
+	gint64 now = 1000000, next_round = now, last_round = now;
+	guint round = 0;
+
+	config.safe_check_time_window_ms = 12000;
+	checker = artemis_safe_checker_new (&config);
+	for (guint i = 0; i < 5000; i++)
+		counted[i] = ARTEMIS_SAFE_CHECKER_NEVER;
+	for (; now < 1000000 + 180000; now += 1000) {
+		if (now >= next_round) {
+			renew_round (checker, counted, 5000, now);
+			last_round = now;
+			next_round = now + (round++ % 3 == 0 ? 6000 : 5000);
+		}
+		artemis_safe_checker_check (checker, now);
+		g_assert_true (artemis_safe_checker_is_safe (checker));
+	}
+	g_assert_cmpint (artemis_safe_checker_get_max_count (checker), ==, 5000);
+	for (now = last_round + 1000; now <= last_round + 12000 && artemis_safe_checker_is_safe (checker); now += 1000)
+		artemis_safe_checker_check (checker, now);
+	g_assert_false (artemis_safe_checker_is_safe (checker));
 }
 
 static void
@@ -754,10 +861,11 @@ test_discovery_lookup_body (RegistryFixture *fixture, gconstpointer data)
 	g_autoptr (ArtemisDiscoveryConfig) config = artemis_discovery_config_new ("svc");
 	g_autoptr (ArtemisInstance) a = make_instance ("svc", "a", FALSE);
 	g_autoptr (ArtemisInstance) b = make_instance ("svc", "b", FALSE);
-	g_autoptr (GBytes) first = NULL;
-	g_autoptr (GBytes) second = NULL;
+	g_autoptr (ArtemisBody) first = NULL;
+	g_autoptr (ArtemisBody) second = NULL;
 	g_autoptr (GBytes) service = NULL;
 	g_autofree char *expected = NULL;
+	GBytes *json;
 
 	g_assert_null (artemis_discovery_get_lookup_body (discovery, config));
 	artemis_registry_register (fixture->registry, a);
@@ -766,12 +874,14 @@ test_discovery_lookup_body (RegistryFixture *fixture, gconstpointer data)
 	expected = g_strdup_printf ("{\"responseStatus\":{\"errorCode\":\"success\",\"message\":\"\","
 				    "\"status\":\"success\"},\"services\":[%.*s]}",
 				    (int) g_bytes_get_size (service), (const char *) g_bytes_get_data (service, NULL));
-	g_assert_cmpmem (g_bytes_get_data (first, NULL), g_bytes_get_size (first), expected, strlen (expected));
-	g_clear_pointer (&second, g_bytes_unref);
+	json = artemis_body_get_json (first);
+	g_assert_cmpmem (g_bytes_get_data (json, NULL), g_bytes_get_size (json), expected, strlen (expected));
 	second = artemis_discovery_get_lookup_body (discovery, config);
 	g_assert_true (first == second);
+	/* Its gzip is made once, and shared as well. */
+	g_assert_true (artemis_body_get_gzip (first) == artemis_body_get_gzip (second));
 	artemis_registry_register (fixture->registry, b);
-	g_clear_pointer (&second, g_bytes_unref);
+	g_clear_pointer (&second, artemis_body_unref);
 	second = artemis_discovery_get_lookup_body (discovery, config);
 	g_assert_false (first == second);
 }
@@ -879,6 +989,8 @@ main (int argc, char **argv)
 	g_test_add_func ("/artemis/instance/reload", test_instance_reload);
 	g_test_add_func ("/artemis/codec/decode-lenient", test_codec_decode_lenient);
 	g_test_add_func ("/artemis/codec/decode-errors", test_codec_decode_errors);
+	g_test_add_func ("/artemis/codec/decode-limit", test_codec_decode_limit);
+	g_test_add_func ("/artemis/registry/request-limits", test_registry_request_limits);
 
 #define REGISTRY_TEST(path, func) \
 	g_test_add (path, RegistryFixture, NULL, registry_fixture_set_up, func, registry_fixture_tear_down)
@@ -898,6 +1010,7 @@ main (int argc, char **argv)
 
 	g_test_add_func ("/artemis/safe-checker/window", test_safe_checker);
 	g_test_add_func ("/artemis/safe-checker/low-traffic", test_safe_checker_low_traffic);
+	g_test_add_func ("/artemis/safe-checker/heartbeat-rounds", test_safe_checker_rounds);
 	g_test_add_func ("/artemis/safe-checker/disabled", test_safe_checker_disabled);
 	g_test_add_func ("/artemis/change-log/retention", test_change_log);
 	g_test_add_func ("/artemis/change-log/json", test_change_json);

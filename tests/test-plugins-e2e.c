@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "artemis-test-utils.h"
@@ -230,6 +231,44 @@ test_list_plugins (void)
 	plugin_fixtures_remove_dir (dir);
 }
 
+/*
+ * A plugin directory that others may write lets them put a module of their
+ * own there, or swap one in between its checks and its loading, and have
+ * it run as the daemon's user: none of its modules is loaded.
+ */
+static void
+test_untrusted_directory (gconstpointer data)
+{
+	mode_t mode = GPOINTER_TO_UINT (data);
+	g_autofree char *dir = plugin_fixtures_make_dir ();
+	g_autofree char *config_dir = g_dir_make_tmp ("artemis-config-XXXXXX", NULL);
+	g_autofree char *config_path = g_build_filename (config_dir, "artemisd.conf", NULL);
+	g_autofree char *config = g_strdup_printf ("[server]\nplugin-dirs=%s\n", dir);
+	g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+	const char *argv[] = {
+		artemis_test_daemon_get_path (), "--list-plugins", "--config", config_path, NULL,
+	};
+	const char *reason = (mode & S_IWOTH) != 0 ? "world-writable" : "group-writable";
+	g_autofree char *dir_line = g_strdup_printf ("  %s (ignored: %s)", dir, reason);
+	g_autofree char *warning = g_strdup_printf ("*WARNING*Ignoring plugin directory %s: %s", dir, reason);
+	g_autofree char *out = NULL;
+	g_autofree char *err = NULL;
+
+	g_assert_true (g_file_set_contents (config_path, config, -1, NULL));
+	g_assert_cmpint (g_chmod (dir, mode), ==, 0);
+	g_subprocess_launcher_unsetenv (launcher, "G_DEBUG");
+	out = run (launcher, argv, &err);
+
+	assert_line (out, dir_line);
+	assert_line (out, "  loaded    dummy * */plugins/dummy/dummy.so");
+	g_assert_null (strstr (out, "good.so"));
+	assert_line (err, warning);
+	g_assert_cmpint (g_chmod (dir, 0700), ==, 0);
+	plugin_fixtures_remove_dir (dir);
+	g_unlink (config_path);
+	g_rmdir (config_dir);
+}
+
 static void
 test_bad_plugins_still_serve (void)
 {
@@ -423,6 +462,10 @@ main (int argc, char **argv)
 	g_test_add_func ("/artemis/plugins-e2e/filter-order", test_filter_order);
 	g_test_add_func ("/artemis/plugins-e2e/list-plugins", test_list_plugins);
 	g_test_add_func ("/artemis/plugins-e2e/bad-plugins-still-serve", test_bad_plugins_still_serve);
+	g_test_add_data_func ("/artemis/plugins-e2e/world-writable-directory", GUINT_TO_POINTER (0777),
+			      test_untrusted_directory);
+	g_test_add_data_func ("/artemis/plugins-e2e/group-writable-directory", GUINT_TO_POINTER (0770),
+			      test_untrusted_directory);
 	g_test_add_func ("/artemis/plugins-e2e/out-of-tree", test_out_of_tree);
 
 	return g_test_run ();

@@ -220,7 +220,7 @@ describe_request (SoupServerMessage *msg)
 	g_assert_cmpstr (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
 						       "Authorization"),
 			 ==, "Bearer peer-one");
-	g_assert_true (artemis_codec_decode_instances_request (g_bytes_get_data (json, NULL), g_bytes_get_size (json),
+	g_assert_true (artemis_codec_decode_instances_request (g_bytes_get_data (json, NULL), g_bytes_get_size (json), G_MAXUINT,
 							       &instances, &error));
 	g_assert_no_error (error);
 	for (guint i = 0; i < instances->len; i++)

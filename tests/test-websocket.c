@@ -167,7 +167,7 @@ make_instances (guint n, const char *service_id)
 		g_string_append_printf (json, "%s%s", i > 0 ? "," : "", real);
 	}
 	g_string_append (json, "]}");
-	g_assert_true (artemis_codec_decode_instances_request (json->str, json->len, &instances, &error));
+	g_assert_true (artemis_codec_decode_instances_request (json->str, json->len, G_MAXUINT, &instances, &error));
 	g_assert_no_error (error);
 	return g_steal_pointer (&instances);
 }

@@ -199,25 +199,43 @@ artemis_codec_write_change (ArtemisJsonWriter *writer, const ArtemisChange *chan
 	artemis_json_writer_end_object (writer);
 }
 
-void
-artemis_codec_write_failed_instances (ArtemisJsonWriter *writer, GPtrArray *failed)
+static GBytes *
+encode_failed_instance (const ArtemisFailedInstance *failure)
 {
+	g_autoptr (ArtemisJsonWriter) writer = artemis_json_writer_new (512);
+
+	artemis_json_writer_begin_object (writer);
+	artemis_json_writer_member_string (writer, "errorCode", failure->error_code);
+	artemis_json_writer_member_string (writer, "errorMessage", failure->message);
+	artemis_json_writer_member (writer, "instance");
+	artemis_codec_write_instance (writer, failure->instance);
+	artemis_json_writer_end_object (writer);
+	return artemis_json_writer_free_to_bytes (g_steal_pointer (&writer));
+}
+
+guint
+artemis_codec_write_failed_instances (ArtemisJsonWriter *writer, GPtrArray *failed, gsize max_size)
+{
+	guint omitted = 0;
+
 	if (failed == NULL || failed->len == 0) {
 		artemis_json_writer_null (writer);
-		return;
+		return 0;
 	}
 	artemis_json_writer_begin_array (writer);
 	for (guint i = 0; i < failed->len; i++) {
-		const ArtemisFailedInstance *failure = g_ptr_array_index (failed, i);
+		g_autoptr (GBytes) element = encode_failed_instance (g_ptr_array_index (failed, i));
+		gsize written = 0;
 
-		artemis_json_writer_begin_object (writer);
-		artemis_json_writer_member_string (writer, "errorCode", failure->error_code);
-		artemis_json_writer_member_string (writer, "errorMessage", failure->message);
-		artemis_json_writer_member (writer, "instance");
-		artemis_codec_write_instance (writer, failure->instance);
-		artemis_json_writer_end_object (writer);
+		artemis_json_writer_peek (writer, &written);
+		if (max_size > 0 && written + g_bytes_get_size (element) > max_size) {
+			omitted++;
+			continue;
+		}
+		artemis_json_writer_raw (writer, g_bytes_get_data (element, NULL), g_bytes_get_size (element));
 	}
 	artemis_json_writer_end_array (writer);
+	return omitted;
 }
 
 /* ---- decoders ---------------------------------------------------------- */
@@ -405,7 +423,7 @@ typedef gboolean (*ReadElement) (ArtemisJsonScanner *scanner, gpointer context, 
 /* An array whose elements @read_element reads, or NULL for `null`. */
 static gboolean
 read_array (ArtemisJsonScanner *scanner, ReadElement read_element, gpointer context, GDestroyNotify free_element,
-	    GPtrArray **array, GError **error)
+	    guint max_elements, GPtrArray **array, GError **error)
 {
 	g_autoptr (GPtrArray) result = NULL;
 	gboolean is_null, failed;
@@ -423,6 +441,9 @@ read_array (ArtemisJsonScanner *scanner, ReadElement read_element, gpointer cont
 		if (!read_element (scanner, context, &element, error))
 			return FALSE;
 		g_ptr_array_add (result, element);
+		/* Past @max_elements the caller refuses the request: the rest is not even read. */
+		if (result->len > max_elements)
+			break;
 	}
 	if (failed)
 		return FALSE;
@@ -450,25 +471,25 @@ read_config_element (ArtemisJsonScanner *scanner, gpointer context, gpointer *el
 }
 
 static gboolean
-read_instance_array (ArtemisJsonScanner *scanner, GPtrArray **instances, GError **error)
+read_instance_array (ArtemisJsonScanner *scanner, guint max_instances, GPtrArray **instances, GError **error)
 {
 	g_autoptr (ArtemisInstanceBuilder) builder = artemis_instance_builder_new ();
 
 	return read_array (scanner, read_instance_element, builder, (GDestroyNotify) artemis_instance_unref,
-			   instances, error);
+			   max_instances, instances, error);
 }
 
 static gboolean
 read_config_array (ArtemisJsonScanner *scanner, GPtrArray **configs, GError **error)
 {
 	return read_array (scanner, read_config_element, NULL, (GDestroyNotify) artemis_discovery_config_free,
-			   configs, error);
+			   G_MAXUINT, configs, error);
 }
 
 static gboolean
 read_text_array (ArtemisJsonScanner *scanner, GPtrArray **strings, GError **error)
 {
-	return read_array (scanner, read_text_element, NULL, g_free, strings, error);
+	return read_array (scanner, read_text_element, NULL, g_free, G_MAXUINT, strings, error);
 }
 
 gboolean
@@ -494,7 +515,8 @@ artemis_codec_begin_request (const char *data, gsize len, GError **error)
 
 
 gboolean
-artemis_codec_decode_instances_request (const char *data, gsize len, GPtrArray **instances, GError **error)
+artemis_codec_decode_instances_request (const char *data, gsize len, guint max_instances, GPtrArray **instances,
+					GError **error)
 {
 	g_autoptr (ArtemisJsonScanner) scanner = artemis_codec_begin_request (data, len, error);
 	g_autoptr (GPtrArray) result = NULL;
@@ -507,7 +529,13 @@ artemis_codec_decode_instances_request (const char *data, gsize len, GPtrArray *
 
 		if (artemis_json_scanner_name_is (scanner, "instances")) {
 			g_clear_pointer (&result, g_ptr_array_unref);
-			ok = artemis_codec_name_field (read_instance_array (scanner, &result, error), error, "instances");
+			ok = artemis_codec_name_field (read_instance_array (scanner, max_instances, &result, error), error,
+						       "instances");
+			/* Too many: the registry refuses the request whole, the rest is not read. */
+			if (ok && result != NULL && result->len > max_instances) {
+				*instances = g_steal_pointer (&result);
+				return TRUE;
+			}
 		} else {
 			ok = artemis_json_scanner_skip_value (scanner, error);
 		}

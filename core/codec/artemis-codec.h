@@ -33,8 +33,12 @@ void artemis_codec_write_service (ArtemisJsonWriter *writer, const ArtemisServic
 /* An array of ArtemisServiceGroup (ServiceGroup, spec §2.4). */
 void artemis_codec_write_service_groups (ArtemisJsonWriter *writer, GPtrArray *groups);
 void artemis_codec_write_change (ArtemisJsonWriter *writer, const ArtemisChange *change);
-/* ArtemisFailedInstance array; empty or NULL is written as null (spec §1.5). */
-void artemis_codec_write_failed_instances (ArtemisJsonWriter *writer, GPtrArray *failed);
+/*
+ * ArtemisFailedInstance array; empty or NULL is written as null (spec
+ * §1.5). Elements that would take the writer past @max_size bytes are left
+ * out (0: no limit); returns how many.
+ */
+guint artemis_codec_write_failed_instances (ArtemisJsonWriter *writer, GPtrArray *failed, gsize max_size);
 /* A string map stored as key, value, key, value…; NULL is written as null. */
 void artemis_codec_write_string_pairs (ArtemisJsonWriter *writer, GPtrArray *pairs);
 
@@ -44,8 +48,14 @@ gboolean artemis_codec_read_instance (ArtemisJsonScanner *scanner, ArtemisInstan
 gboolean artemis_codec_read_discovery_config (ArtemisJsonScanner *scanner, ArtemisDiscoveryConfig **config,
 					      GError **error);
 
-/* `{"instances":[…]}` of register, heartbeat and unregister; *@instances NULL when absent or null. */
-gboolean artemis_codec_decode_instances_request (const char *data, gsize len, GPtrArray **instances,
+/*
+ * `{"instances":[…]}` of register, heartbeat and unregister; *@instances
+ * NULL when absent or null. Decoding stops at @max_instances + 1 (the rest
+ * of the body is not read), enough for the registry to refuse too many
+ * without building, or even scanning, them all.
+ */
+gboolean artemis_codec_decode_instances_request (const char *data, gsize len, guint max_instances,
+						 GPtrArray **instances,
 						 GError **error);
 
 /* `{"discoveryConfigs":[…],"regionId","zoneId"}`; *@configs NULL when absent, may hold NULLs. */

@@ -47,13 +47,14 @@ typedef struct {
 		  "Suspend expiry when the renewal rate collapses (self-preservation)."),                     \
 	INT_KEY (group, "safe-check-time-window", field.safe_check_time_window_ms, window, 10000, 300000,   \
 		 JAVA_POOL (pool, "lease-update-safe-checker.time-window"),                                  \
-		 "Window over which renewals are counted, in ms (whole seconds)."),                          \
+		 "Window in which the leases renewed are counted, each once, in ms (whole seconds); longer "    \
+		 "than the heartbeat interval."),                                                             \
 	INT_KEY (group, "safe-check-percentage-threshold", field.safe_check_percentage_threshold, 85, 50,   \
 		 100, JAVA_POOL (pool, "lease-update-safe-checker.percentage-threshold"),                     \
-		 "Unsafe when renewals fall below this percentage of the maximum seen."),                     \
+		 "Unsafe when the leases renewed fall below this percentage of the maximum seen."),           \
 	INT_KEY (group, "safe-check-max-count-threshold", field.safe_check_max_count_threshold, 50, 0,      \
 		 1000000, JAVA_POOL (pool, "lease-update-safe-checker.max-count-threshold"),                  \
-		 "Renewals per window needed before the checker judges at all."),                             \
+		 "Leases renewed per window needed before the checker judges at all."),                       \
 	INT_KEY (group, "safe-check-max-count-reset-interval",                                               \
 		 field.safe_check_max_count_reset_interval_ms, 600000, 60000, 86400000,                       \
 		 JAVA_POOL (pool, "lease-update-safe-checker.max-count-reset-interval"),                      \
@@ -92,6 +93,32 @@ static const ConfigKey config_keys[] = {
 	  "Extra directories searched for plugins, separated by ';'." },
 	INT_KEY ("server", "max-body-size", max_body_size, 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024, NULL,
 		 "Largest request body accepted, in bytes (after decompression)."),
+	INT_KEY ("server", "max-head-size", max_head_size, 65536, 1024, 1048576, "(Tomcat maxHttpHeaderSize)",
+		 "Largest request line and headers accepted, in bytes; larger get HTTP 431."),
+	INT_KEY ("server", "listen-backlog", listen_backlog, 4096, 16, 65535, "(Tomcat acceptCount)",
+		 "Connections the kernel queues until they are accepted (capped by net.core.somaxconn)."),
+	INT_KEY ("server", "max-connections", max_connections, 10000, 1, 1000000, "(Tomcat maxConnections)",
+		 "HTTP connections served at once; more wait in the listen backlog. WebSocket sessions count "
+		 "against [websocket] max-sockets instead."),
+	INT_KEY ("server", "idle-timeout", idle_timeout_ms, 60000, 100, 3600000,
+		 "(Tomcat keepAliveTimeout)",
+		 "How long a connection may wait for its next request, or for its client to read more of an "
+		 "answer, in ms; then it is closed."),
+	INT_KEY ("server", "request-head-timeout", request_head_timeout_ms, 10000, 100, 3600000,
+		 "(Tomcat connectionTimeout)",
+		 "How long the request line and headers may take to arrive from their first byte, in ms."),
+	INT_KEY ("server", "request-body-timeout", request_body_timeout_ms, 30000, 100, 3600000, NULL,
+		 "How long a request body may take to arrive once the headers are in, in ms."),
+
+	INT_KEY ("registry", "max-instances-per-request", max_instances_per_request, 5000, 1, 1000000, NULL,
+		 "Instances one register, heartbeat or unregister request may carry (HTTP or WebSocket); more "
+		 "get bad-request."),
+	INT_KEY ("registry", "max-instance-size", max_instance_size, 65536, 1024, 67108864, NULL,
+		 "Largest instance accepted, in bytes of its strings, metadata included; a request with a larger "
+		 "one gets bad-request."),
+	INT_KEY ("registry", "max-answer-size", max_answer_size, 4194304, 65536, 1073741824, NULL,
+		 "Largest failedInstances list of a registry answer, in bytes; failures past it are counted in "
+		 "the message, not listed."),
 
 	STRING_KEY ("deployment", "region-id", region_id, "default", "region.id", "Region this node serves."),
 	STRING_KEY ("deployment", "zone-id", zone_id, "default", "zone.id", "Zone this node serves."),
@@ -141,6 +168,11 @@ static const ConfigKey config_keys[] = {
 	STRING_KEY ("discovery", "default-route-strategy", default_route_strategy, "weighted-round-robin",
 		    "(client side: the strategy of RouteRules' default-route-rule)",
 		    "Strategy of the default route rule, used by /api/discovery/route.json."),
+	INT_KEY ("discovery", "max-lookup-services", max_lookup_services, 5000, 1, 1000000, NULL,
+		 "Services one lookup.json may ask for; more get bad-request."),
+	INT_KEY ("discovery", "max-lookup-answer-size", max_lookup_answer_size, 16777216, 65536, 1073741824, NULL,
+		 "Largest answer of a lookup.json of several services, in bytes; a larger one gets bad-request "
+		 "(a one-service answer is cached, shared and not limited)."),
 
 	INT_KEY ("changes", "max-buffer-size", change_buffer_size, 10000, 1000, 1000000,
 		 "artemis.service.registry.data.instance-change.max-buffer-size",
@@ -169,6 +201,10 @@ static const ConfigKey config_keys[] = {
 			    "/ws/discovery/instance-change"),
 	WS_BLACK_LIST_KEYS ("all-changes", ws_all_changes_black_list, "service-discoveries",
 			    "/ws/discovery/all-instance-change"),
+
+	INT_KEY ("management", "max-batch-size", max_batch_size, 20000, 1, 1000000, NULL,
+		 "Rows, ids, tags, operations and IPs one management request may carry together; more get "
+		 "bad-request."),
 
 	STRING_KEY ("storage", "backend", storage_backend, "sqlite",
 		    "data-source.properties (driverClassName, url)",

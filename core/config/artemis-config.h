@@ -41,6 +41,16 @@ typedef struct {
 	char *data_dir;
 	char **plugin_dirs;
 	gint64 max_body_size;
+	gint64 max_head_size;
+	gint64 listen_backlog;
+	gint64 max_connections;
+	gint64 idle_timeout_ms;
+	gint64 request_head_timeout_ms;
+	gint64 request_body_timeout_ms;
+	/* [registry] */
+	gint64 max_instances_per_request;
+	gint64 max_instance_size;
+	gint64 max_answer_size;
 	/* [deployment] */
 	char *region_id;
 	char *zone_id;
@@ -64,6 +74,8 @@ typedef struct {
 	gint64 cache_refresh_init_delay_ms;
 	gint64 cache_refresh_interval_ms;
 	char *default_route_strategy;
+	gint64 max_lookup_services;
+	gint64 max_lookup_answer_size;
 	/* [changes] */
 	gint64 change_buffer_size;
 	/* [websocket] */
@@ -80,6 +92,8 @@ typedef struct {
 	char **ws_discovery_black_list;
 	gboolean ws_all_changes_black_list_enabled;
 	char **ws_all_changes_black_list;
+	/* [management] */
+	gint64 max_batch_size;
 	/* [storage] */
 	char *storage_backend;
 	gint64 storage_poll_interval_ms;

@@ -61,14 +61,14 @@ artemis_discovery_class_init (ArtemisDiscoveryClass *klass)
 /* A service's encoded answer, and the whole one-service lookup body built from it. */
 typedef struct {
 	GBytes *json;
-	GBytes *lookup_body; /* built on first use */
+	ArtemisBody *lookup_body; /* built on first use */
 } CachedService;
 
 static void
 cached_service_free (CachedService *cached)
 {
 	g_bytes_unref (cached->json);
-	g_clear_pointer (&cached->lookup_body, g_bytes_unref);
+	g_clear_pointer (&cached->lookup_body, artemis_body_unref);
 	g_free (cached);
 }
 
@@ -261,9 +261,10 @@ artemis_discovery_get_service_json (ArtemisDiscovery *self, const ArtemisDiscove
 	return json;
 }
 
-static GBytes *
+static ArtemisBody *
 encode_lookup_body (GBytes *service_json)
 {
+	g_autoptr (GBytes) json = NULL;
 	ArtemisJsonWriter *writer = artemis_json_writer_new (g_bytes_get_size (service_json) + 128);
 
 	artemis_json_writer_begin_object (writer);
@@ -274,21 +275,22 @@ encode_lookup_body (GBytes *service_json)
 	artemis_json_writer_raw (writer, g_bytes_get_data (service_json, NULL), g_bytes_get_size (service_json));
 	artemis_json_writer_end_array (writer);
 	artemis_json_writer_end_object (writer);
-	return artemis_json_writer_free_to_bytes (writer);
+	json = artemis_json_writer_free_to_bytes (writer);
+	return artemis_body_new (json);
 }
 
-GBytes *
+ArtemisBody *
 artemis_discovery_get_lookup_body (ArtemisDiscovery *self, const ArtemisDiscoveryConfig *config)
 {
 	gboolean transient;
 	CachedService *cached = lookup_cached (self, config, &transient);
-	GBytes *body;
+	ArtemisBody *body;
 
 	if (cached == NULL)
 		return NULL;
 	if (cached->lookup_body == NULL)
 		cached->lookup_body = encode_lookup_body (cached->json);
-	body = g_bytes_ref (cached->lookup_body);
+	body = artemis_body_ref (cached->lookup_body);
 	if (transient)
 		cached_service_free (cached);
 	return body;

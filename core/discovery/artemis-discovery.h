@@ -3,6 +3,7 @@
 
 #include <glib-object.h>
 
+#include "artemis-body.h"
 #include "artemis-discovery-filter.h"
 #include "artemis-management.h"
 #include "artemis-registry.h"
@@ -51,7 +52,7 @@ GBytes *artemis_discovery_get_service_json (ArtemisDiscovery *discovery, const A
  * `{"responseStatus":…success…,"services":[…]}`, cached like the service:
  * the hot path of Java clients answers without copying. NULL when unknown.
  */
-GBytes *artemis_discovery_get_lookup_body (ArtemisDiscovery *discovery, const ArtemisDiscoveryConfig *config);
+ArtemisBody *artemis_discovery_get_lookup_body (ArtemisDiscovery *discovery, const ArtemisDiscoveryConfig *config);
 /* Fails with ARTEMIS_ERROR_UNAVAILABLE when this node cannot serve discovery. */
 gboolean artemis_discovery_check_ready (ArtemisDiscovery *discovery, GError **error);
 /*

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
+#include "artemis-codec.h"
 #include "artemis-versioned-cache.h"
 
 /*
@@ -21,6 +22,7 @@ typedef struct {
 	GPtrArray *entries;   /* Entry, services with ≥1 instance, sorted by id */
 	GHashTable *by_key;   /* lower-case service id → Entry */
 	GPtrArray *delta;     /* ArtemisServiceDelta to the newest, NULL for the newest */
+	ArtemisBody *body;    /* its services.json answer, made on first use */
 } Snapshot;
 
 struct _ArtemisVersionedCache {
@@ -32,6 +34,10 @@ struct _ArtemisVersionedCache {
 	gint64 interval_ms;
 	GQueue snapshots; /* Snapshot, newest at the head */
 	guint refresh_source;
+	/* Before the first snapshot: the services.json answer of the state it was made of. */
+	ArtemisBody *early_body;
+	guint64 early_registry_version;
+	guint64 early_generation;
 };
 
 G_DEFINE_TYPE (ArtemisVersionedCache, artemis_versioned_cache, G_TYPE_OBJECT)
@@ -96,6 +102,7 @@ snapshot_free (Snapshot *snapshot)
 	g_ptr_array_unref (snapshot->entries);
 	g_hash_table_unref (snapshot->by_key);
 	g_clear_pointer (&snapshot->delta, g_ptr_array_unref);
+	g_clear_pointer (&snapshot->body, artemis_body_unref);
 	g_free (snapshot);
 }
 
@@ -115,6 +122,7 @@ artemis_versioned_cache_finalize (GObject *object)
 	ArtemisVersionedCache *self = ARTEMIS_VERSIONED_CACHE (object);
 
 	g_queue_clear_full (&self->snapshots, (GDestroyNotify) snapshot_free);
+	g_clear_pointer (&self->early_body, artemis_body_unref);
 	G_OBJECT_CLASS (artemis_versioned_cache_parent_class)->finalize (object);
 }
 
@@ -329,6 +337,63 @@ artemis_versioned_cache_get_services (ArtemisVersionedCache *self, gint64 *versi
 	}
 	snapshot_free (transient);
 	return services;
+}
+
+/* `{"responseStatus":…success…,"services":[…],"version":…}` (spec §3.2). */
+static ArtemisBody *
+encode_services_body (GPtrArray *services, gint64 version)
+{
+	ArtemisJsonWriter *writer = artemis_json_writer_new (16384);
+	g_autoptr (GBytes) json = NULL;
+
+	artemis_json_writer_begin_object (writer);
+	artemis_json_writer_member (writer, "responseStatus");
+	artemis_codec_write_success_status (writer);
+	artemis_json_writer_member (writer, "services");
+	artemis_json_writer_begin_array (writer);
+	for (guint i = 0; i < services->len; i++)
+		artemis_codec_write_service (writer, g_ptr_array_index (services, i));
+	artemis_json_writer_end_array (writer);
+	artemis_json_writer_member_int (writer, "version", version);
+	artemis_json_writer_end_object (writer);
+	json = artemis_json_writer_free_to_bytes (writer);
+	return artemis_body_new (json);
+}
+
+/* Until the state changes, every early services.json gets the same answer too. */
+static ArtemisBody *
+early_services_body (ArtemisVersionedCache *self)
+{
+	guint64 registry_version = artemis_registry_get_version (artemis_discovery_get_registry (self->discovery));
+	guint64 generation = artemis_discovery_get_generation (self->discovery);
+	g_autoptr (GPtrArray) services = NULL;
+	gint64 version;
+
+	if (self->early_body != NULL && self->early_registry_version == registry_version &&
+	    self->early_generation == generation)
+		return artemis_body_ref (self->early_body);
+	services = artemis_versioned_cache_get_services (self, &version);
+	g_clear_pointer (&self->early_body, artemis_body_unref);
+	self->early_body = encode_services_body (services, version);
+	self->early_registry_version = registry_version;
+	self->early_generation = generation;
+	return artemis_body_ref (self->early_body);
+}
+
+ArtemisBody *
+artemis_versioned_cache_get_services_body (ArtemisVersionedCache *self)
+{
+	Snapshot *newest = g_queue_peek_head (&self->snapshots);
+	g_autoptr (GPtrArray) services = NULL;
+
+	g_return_val_if_fail (ARTEMIS_IS_VERSIONED_CACHE (self), NULL);
+	if (newest == NULL)
+		return early_services_body (self);
+	if (newest->body == NULL) {
+		services = services_of (newest);
+		newest->body = encode_services_body (services, newest->version);
+	}
+	return artemis_body_ref (newest->body);
 }
 
 GPtrArray *

@@ -38,6 +38,13 @@ void artemis_versioned_cache_refresh (ArtemisVersionedCache *cache);
  */
 GPtrArray *artemis_versioned_cache_get_services (ArtemisVersionedCache *cache, gint64 *version);
 /*
+ * The whole services.json answer of the newest snapshot (or, before the
+ * first, of the state now), `{"responseStatus":…success…,"services":[…],
+ * "version":…}`, made once and shared by every request until the next
+ * snapshot (or state change).
+ */
+ArtemisBody *artemis_versioned_cache_get_services_body (ArtemisVersionedCache *cache);
+/*
  * The delta (ArtemisServiceDelta) from @version to the newest snapshot, whose
  * version goes to *@new_version; NULL when @version is not a retained older
  * snapshot (unknown, evicted, 0 or the newest).

@@ -23,6 +23,9 @@ typedef struct {
 	GPtrArray *writes; /* ArtemisStorageWrite */
 	gboolean out_of_ids; /* a new row found its kind's pool of reserved ids empty */
 	ArtemisStorageKind dry_kind;
+	/* Per state kind, the last write of each row, so that a lookup costs the same however long the batch. */
+	GHashTable *by_identity[ARTEMIS_GROUP_N_KINDS]; /* identity → ArtemisStorageWrite (borrowed) */
+	GHashTable *by_id[ARTEMIS_GROUP_N_KINDS];       /* the record's id → ArtemisStorageWrite (borrowed) */
 } ArtemisGroupBatch;
 
 void artemis_group_batch_init (ArtemisGroupBatch *batch, ArtemisGroups *groups,

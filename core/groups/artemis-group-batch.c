@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
+#include <string.h>
+
 #include "artemis-error.h"
 #include "artemis-group-batch-private.h"
 #include "artemis-record-table.h"
+
+#define INDEX(kind) ((kind) - ARTEMIS_GROUP_FIRST_KIND)
 
 void
 artemis_group_batch_init (ArtemisGroupBatch *batch, ArtemisGroups *groups, const ArtemisOperationContext *context)
@@ -13,11 +17,19 @@ artemis_group_batch_init (ArtemisGroupBatch *batch, ArtemisGroups *groups, const
 	batch->now = artemis_registry_now (artemis_groups_get_registry (groups));
 	batch->writes = artemis_storage_write_array_new ();
 	batch->out_of_ids = FALSE;
+	for (guint i = 0; i < ARTEMIS_GROUP_N_KINDS; i++) {
+		batch->by_identity[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+		batch->by_id[i] = g_hash_table_new (g_int64_hash, g_int64_equal);
+	}
 }
 
 void
 artemis_group_batch_clear (ArtemisGroupBatch *batch)
 {
+	for (guint i = 0; i < ARTEMIS_GROUP_N_KINDS; i++) {
+		g_clear_pointer (&batch->by_identity[i], g_hash_table_unref);
+		g_clear_pointer (&batch->by_id[i], g_hash_table_unref);
+	}
 	g_clear_pointer (&batch->writes, g_ptr_array_unref);
 }
 
@@ -34,50 +46,56 @@ artemis_group_batch_steal (ArtemisGroupBatch *batch, GError **error)
 	return g_steal_pointer (&batch->writes);
 }
 
-/* The last state write of the batch matching @match, or NULL. */
-static const ArtemisStorageWrite *
-last_write (ArtemisGroupBatch *batch, ArtemisStorageKind kind, const char *identity, gint64 id)
+/* Appends a state write of @record (taken), whose identity is @identity (taken), as its row's last one. */
+static void
+add_state_write (ArtemisGroupBatch *batch, ArtemisStorageAction action, ArtemisStorageRecord *record,
+		 char *identity)
 {
-	for (guint i = batch->writes->len; i > 0; i--) {
-		const ArtemisStorageWrite *write = g_ptr_array_index (batch->writes, i - 1);
-		g_autofree char *own = NULL;
+	ArtemisStorageWrite *write = artemis_storage_write_new (action, record);
 
-		if (write->action == ARTEMIS_STORAGE_APPEND || write->record->kind != kind)
-			continue;
-		if (identity == NULL && write->record->id == id)
-			return write;
-		own = identity != NULL ? artemis_group_row_get_identity (write->record) : NULL;
-		if (own != NULL && g_str_equal (own, identity))
-			return write;
-	}
-	return NULL;
+	g_ptr_array_add (batch->writes, write);
+	g_hash_table_replace (batch->by_identity[INDEX (record->kind)], identity, write);
+	g_hash_table_replace (batch->by_id[INDEX (record->kind)], &write->record->id, write);
+}
+
+/* The row as a write of the batch leaves it, or as the state has it when the batch did not write it. */
+static const ArtemisStorageRecord *
+row_after (const ArtemisStorageWrite *write, const ArtemisStorageRecord *unwritten)
+{
+	if (write == NULL)
+		return unwritten;
+	return write->action == ARTEMIS_STORAGE_PUT ? write->record : NULL;
+}
+
+static const ArtemisStorageRecord *
+find_identity (ArtemisGroupBatch *batch, ArtemisStorageKind kind, const char *identity)
+{
+	const ArtemisStorageWrite *write = g_hash_table_lookup (batch->by_identity[INDEX (kind)], identity);
+
+	return row_after (write, write == NULL ? artemis_groups_find_identity (batch->groups, kind, identity) : NULL);
 }
 
 const ArtemisStorageRecord *
 artemis_group_batch_find (ArtemisGroupBatch *batch, const ArtemisStorageRecord *key)
 {
 	g_autofree char *identity = artemis_group_row_get_identity (key);
-	const ArtemisStorageWrite *write = last_write (batch, key->kind, identity, 0);
 
-	if (write != NULL)
-		return write->action == ARTEMIS_STORAGE_PUT ? write->record : NULL;
-	return artemis_groups_find (batch->groups, key);
+	return find_identity (batch, key->kind, identity);
 }
 
 const ArtemisStorageRecord *
 artemis_group_batch_get (ArtemisGroupBatch *batch, ArtemisStorageKind kind, gint64 id)
 {
-	const ArtemisStorageWrite *write = last_write (batch, kind, NULL, id);
+	const ArtemisStorageWrite *write = g_hash_table_lookup (batch->by_id[INDEX (kind)], &id);
 
-	if (write != NULL)
-		return write->action == ARTEMIS_STORAGE_PUT ? write->record : NULL;
-	return artemis_groups_get (batch->groups, kind, id);
+	return row_after (write, write == NULL ? artemis_groups_get (batch->groups, kind, id) : NULL);
 }
 
 const ArtemisStorageRecord *
 artemis_group_batch_put (ArtemisGroupBatch *batch, ArtemisStorageRecord *record)
 {
-	const ArtemisStorageRecord *old = artemis_group_batch_find (batch, record);
+	char *identity = artemis_group_row_get_identity (record);
+	const ArtemisStorageRecord *old = find_identity (batch, record->kind, identity);
 
 	record->id = old != NULL ? old->id : artemis_groups_allocate_id (batch->groups, record->kind);
 	if (record->id == 0 && !batch->out_of_ids) {
@@ -86,15 +104,15 @@ artemis_group_batch_put (ArtemisGroupBatch *batch, ArtemisStorageRecord *record)
 	}
 	record->create_time_ms = old != NULL ? old->create_time_ms : batch->now;
 	record->update_time_ms = batch->now;
-	g_ptr_array_add (batch->writes, artemis_storage_write_new (ARTEMIS_STORAGE_PUT, record));
+	add_state_write (batch, ARTEMIS_STORAGE_PUT, record, identity);
 	return record;
 }
 
 void
 artemis_group_batch_delete (ArtemisGroupBatch *batch, const ArtemisStorageRecord *row)
 {
-	g_ptr_array_add (batch->writes,
-			 artemis_storage_write_new (ARTEMIS_STORAGE_DELETE, artemis_storage_record_copy (row)));
+	add_state_write (batch, ARTEMIS_STORAGE_DELETE, artemis_storage_record_copy (row),
+			 artemis_group_row_get_identity (row));
 }
 
 static void
@@ -148,6 +166,14 @@ artemis_group_batch_key_of (ArtemisStorageKind kind, const ArtemisStorageRecord 
 	return record;
 }
 
+static gboolean
+needs_trim (const char *value)
+{
+	gsize len = strlen (value);
+
+	return len > 0 && (g_ascii_isspace (value[0]) || g_ascii_isspace (value[len - 1]));
+}
+
 void
 artemis_group_batch_trim (ArtemisStorageRecord *record)
 {
@@ -158,7 +184,8 @@ artemis_group_batch_trim (ArtemisStorageRecord *record)
 		const char *value = artemis_storage_record_get_string (record, field);
 		g_autofree char *trimmed = NULL;
 
-		if (!artemis_storage_field_is_nocase (field) || value == NULL)
+		/* Most values have nothing to trim: no copy for them, as a batch trims every row it writes. */
+		if (!artemis_storage_field_is_nocase (field) || value == NULL || !needs_trim (value))
 			continue;
 		trimmed = g_strstrip (g_strdup (value));
 		artemis_storage_record_set_string (record, field, trimmed);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "artemis-error.h"
@@ -64,6 +65,45 @@ artemis_group_request_free (ArtemisGroupRequest *request)
 	g_clear_pointer (&request->group_operations, g_ptr_array_unref);
 	g_clear_pointer (&request->canary_ips, g_ptr_array_unref);
 	g_free (request);
+}
+
+static guint
+count_items (GPtrArray *list, gboolean pairs)
+{
+	guint count = list != NULL ? list->len : 0;
+
+	for (guint i = 0; list != NULL && i < list->len; i++) {
+		const ArtemisGroupItems *items = g_ptr_array_index (list, i);
+
+		if (items != NULL && items->values != NULL)
+			count += pairs ? items->values->len / 2 : items->values->len;
+	}
+	return count;
+}
+
+gboolean
+artemis_group_request_check_size (const ArtemisGroupRequest *request, guint max_items, GError **error)
+{
+	guint count = count_items (request->group_tags, TRUE) + count_items (request->group_operations, FALSE);
+
+	for (guint i = 0; i < ARTEMIS_STORAGE_N_KINDS; i++) {
+		count += request->lists[i] != NULL ? request->lists[i]->len : 0;
+		count += request->ids[i] != NULL ? request->ids[i]->len : 0;
+	}
+	count += request->canary_ips != NULL ? request->canary_ips->len : 0;
+	return artemis_check_batch_size (count, max_items, error);
+}
+
+gboolean
+artemis_check_batch_size (guint n_items, guint max_items, GError **error)
+{
+	if (n_items <= max_items)
+		return TRUE;
+	g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST,
+		     _("The request carries %u items, more than the %u one request may carry ([management] "
+		       "max-batch-size)."),
+		     n_items, max_items);
+	return FALSE;
 }
 
 /* ---- values ------------------------------------------------------------ */

@@ -82,6 +82,14 @@ typedef struct {
 
 void artemis_group_request_free (ArtemisGroupRequest *request);
 /*
+ * Fails with ARTEMIS_ERROR_BAD_REQUEST when a management request carries
+ * @n_items, more than @max_items ([management] max-batch-size): the writes
+ * of one request are prepared on the main loop, so their number is bounded.
+ */
+gboolean artemis_check_batch_size (guint n_items, guint max_items, GError **error);
+/* artemis_check_batch_size() of @request's rows, ids, tags, operations and IPs together. */
+gboolean artemis_group_request_check_size (const ArtemisGroupRequest *request, guint max_items, GError **error);
+/*
  * Decodes a request whose top-level members other than the known lists and
  * the operation context are fields of @filter_kind. A literal null or
  * malformed body fails (HTTP 400), naming the member.

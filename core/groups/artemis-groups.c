@@ -106,6 +106,13 @@ artemis_groups_find (ArtemisGroups *self, const ArtemisStorageRecord *key)
 	return artemis_record_table_find (table_of (self, key->kind), key);
 }
 
+const ArtemisStorageRecord *
+artemis_groups_find_identity (ArtemisGroups *self, ArtemisStorageKind kind, const char *identity)
+{
+	g_return_val_if_fail (ARTEMIS_IS_GROUPS (self), NULL);
+	return artemis_record_table_find_identity (table_of (self, kind), identity);
+}
+
 static gboolean
 is_listed (const ArtemisStorageRecord *row, const ArtemisStorageRecord *filter)
 {

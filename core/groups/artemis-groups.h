@@ -38,6 +38,9 @@ ArtemisRegistry *artemis_groups_get_registry (ArtemisGroups *groups);
 const ArtemisStorageRecord *artemis_groups_get (ArtemisGroups *groups, ArtemisStorageKind kind, gint64 id);
 /* The row with the key of @key (its kind's key fields), or NULL; owned by @groups. */
 const ArtemisStorageRecord *artemis_groups_find (ArtemisGroups *groups, const ArtemisStorageRecord *key);
+/* The row of @kind whose identity (artemis_group_row_get_identity()) is @identity, or NULL. */
+const ArtemisStorageRecord *artemis_groups_find_identity (ArtemisGroups *groups, ArtemisStorageKind kind,
+							  const char *identity);
 /*
  * The rows of @filter's kind whose fields equal every field set in @filter
  * (ids and names ignoring case, as the store compares) and, when

@@ -33,25 +33,43 @@ artemis_record_table_free (ArtemisRecordTable *table)
 	g_free (table);
 }
 
+/* Appends @value lower-cased as artemis_id_to_key() does; ASCII (nearly every id) without a copy. */
+static void
+append_key (GString *identity, const char *value)
+{
+	g_autofree char *lower = NULL;
+
+	for (const char *p = value; *p != '\0'; p++) {
+		if ((guchar) *p >= 0x80) {
+			lower = artemis_id_to_key (value);
+			g_string_append (identity, lower);
+			return;
+		}
+	}
+	for (const char *p = value; *p != '\0'; p++)
+		g_string_append_c (identity, g_ascii_tolower (*p));
+}
+
 static void
 append_value (GString *identity, const ArtemisStorageRecord *record, ArtemisStorageField field)
 {
-	g_autofree char *lower = NULL;
+	const char *value;
 
 	g_string_append_c (identity, '\n');
 	if (artemis_storage_field_is_integer (field)) {
 		g_string_append_printf (identity, "%" G_GINT64_FORMAT, artemis_storage_record_get_int (record, field));
 		return;
 	}
-	lower = artemis_id_to_key (artemis_storage_record_get_string (record, field));
-	g_string_append (identity, lower != NULL ? lower : "");
+	value = artemis_storage_record_get_string (record, field);
+	if (value != NULL)
+		append_key (identity, value);
 }
 
 char *
 artemis_record_table_identity (const ArtemisStorageRecord *record)
 {
 	const ArtemisStorageKindInfo *info = artemis_storage_kind_get_info (record->kind);
-	GString *identity = g_string_new (NULL);
+	GString *identity = g_string_sized_new (64);
 
 	for (guint i = 0; i < info->n_key_fields; i++)
 		append_value (identity, record, info->fields[i]);
@@ -69,6 +87,12 @@ artemis_record_table_find (ArtemisRecordTable *table, const ArtemisStorageRecord
 {
 	g_autofree char *identity = artemis_record_table_identity (key);
 
+	return artemis_record_table_find_identity (table, identity);
+}
+
+const ArtemisStorageRecord *
+artemis_record_table_find_identity (ArtemisRecordTable *table, const char *identity)
+{
 	return g_hash_table_lookup (table->by_key, identity);
 }
 

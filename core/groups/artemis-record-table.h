@@ -23,6 +23,7 @@ char *artemis_record_table_identity (const ArtemisStorageRecord *record);
 
 const ArtemisStorageRecord *artemis_record_table_get (ArtemisRecordTable *table, gint64 id);
 const ArtemisStorageRecord *artemis_record_table_find (ArtemisRecordTable *table, const ArtemisStorageRecord *key);
+const ArtemisStorageRecord *artemis_record_table_find_identity (ArtemisRecordTable *table, const char *identity);
 /* Stores a copy of @record; whether anything changed. */
 gboolean artemis_record_table_put (ArtemisRecordTable *table, const ArtemisStorageRecord *record);
 /* Removes the row with @key's key; whether there was one. */

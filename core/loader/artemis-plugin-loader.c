@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -125,6 +126,7 @@ struct _ArtemisPluginLoader {
 	GStrv enabled;          /* NULL: every plugin */
 	GPtrArray *builtins;    /* Candidate */
 	GPtrArray *infos;       /* ArtemisPluginInfo, by name */
+	GHashTable *refused_directories; /* path → why none of its modules is loaded */
 	GPtrArray *plugins;     /* ArtemisPlugin set up */
 	GKeyFile *settings;
 	ArtemisReplicationContext *replication_context; /* given to replicators before setup */
@@ -150,6 +152,7 @@ artemis_plugin_loader_finalize (GObject *object)
 	g_ptr_array_unref (self->builtins);
 	g_ptr_array_unref (self->infos);
 	g_ptr_array_unref (self->plugins);
+	g_hash_table_unref (self->refused_directories);
 	g_clear_pointer (&self->settings, g_key_file_unref);
 	G_OBJECT_CLASS (artemis_plugin_loader_parent_class)->finalize (object);
 }
@@ -170,6 +173,7 @@ artemis_plugin_loader_init (ArtemisPluginLoader *self)
 	self->builtins = g_ptr_array_new_with_free_func ((GDestroyNotify) candidate_free);
 	self->infos = g_ptr_array_new_with_free_func ((GDestroyNotify) plugin_info_free);
 	self->plugins = g_ptr_array_new_with_free_func (g_object_unref);
+	self->refused_directories = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 ArtemisPluginLoader *
@@ -238,13 +242,55 @@ is_directory (const char *path)
 	return g_lstat (path, &st) == 0 && S_ISDIR (st.st_mode);
 }
 
-/* Adds the `*.so` files of @dir, and with @descend those of its subdirectories. */
-static void
-find_candidates (const char *dir, guint rank, gboolean descend, GPtrArray *candidates)
+/* Who may have put @st's file there, or changed it since: only root or the user running artemisd. */
+static gboolean
+check_owner_and_mode (const struct stat *st, GError **error)
 {
-	g_autoptr (GDir) listing = g_dir_open (dir, 0, NULL);
+	if (st->st_uid != 0 && st->st_uid != geteuid ()) {
+		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_FAILED,
+			     _("owned by uid %u, neither root nor the user running artemisd"), (guint) st->st_uid);
+		return FALSE;
+	}
+	if ((st->st_mode & S_IWOTH) != 0) {
+		g_set_error_literal (error, ARTEMIS_ERROR, ARTEMIS_ERROR_FAILED, _("world-writable"));
+		return FALSE;
+	}
+	if ((st->st_mode & S_IWGRP) != 0) {
+		g_set_error_literal (error, ARTEMIS_ERROR, ARTEMIS_ERROR_FAILED, _("group-writable"));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/*
+ * Whether the modules of @dir can be trusted: in a directory others may
+ * write, they could put a module of their own, or swap one in between
+ * its checks and its loading. A missing directory holds nothing to load.
+ */
+static gboolean
+check_directory (const char *dir, GError **error)
+{
+	struct stat st;
+
+	if (stat (dir, &st) != 0)
+		return TRUE;
+	return check_owner_and_mode (&st, error);
+}
+
+/* Adds the `*.so` files of @dir, and with @descend those of its subdirectories; @refused notes untrusted ones. */
+static void
+find_candidates (const char *dir, guint rank, gboolean descend, GPtrArray *candidates, GHashTable *refused)
+{
+	g_autoptr (GDir) listing = NULL;
+	g_autoptr (GError) error = NULL;
 	const char *entry;
 
+	if (!check_directory (dir, &error)) {
+		g_warning ("Ignoring plugin directory %s: %s", dir, error->message);
+		g_hash_table_replace (refused, g_strdup (dir), g_strdup (error->message));
+		return;
+	}
+	listing = g_dir_open (dir, 0, NULL);
 	if (listing == NULL)
 		return;
 	while ((entry = g_dir_read_name (listing)) != NULL) {
@@ -252,7 +298,7 @@ find_candidates (const char *dir, guint rank, gboolean descend, GPtrArray *candi
 		g_autofree char *name = NULL;
 
 		if (descend && is_directory (path)) {
-			find_candidates (path, rank, FALSE, candidates);
+			find_candidates (path, rank, FALSE, candidates, refused);
 			continue;
 		}
 		if (!g_str_has_suffix (entry, MODULE_SUFFIX) || strlen (entry) == strlen (MODULE_SUFFIX))
@@ -262,37 +308,37 @@ find_candidates (const char *dir, guint rank, gboolean descend, GPtrArray *candi
 	}
 }
 
-static gboolean
-check_file (const char *path, GError **error)
+/*
+ * Opens @path for loading; the checks are made on the open descriptor, so
+ * that the file checked is the file loaded (never a symbolic link, nor a
+ * file swapped in after a check by path). -1 with @error when refused.
+ */
+static int
+open_module_file (const char *path, GError **error)
 {
-	GStatBuf st;
+	int fd = open (path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
 
-	if (g_lstat (path, &st) != 0) {
+	if (fd < 0) {
 		int saved_errno = errno;
 
-		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_FAILED, _("cannot read it: %s"),
-			     g_strerror (saved_errno));
-		return FALSE;
+		if (saved_errno == ELOOP)
+			g_set_error_literal (error, ARTEMIS_ERROR, ARTEMIS_ERROR_FAILED, _("not a regular file"));
+		else
+			g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_FAILED, _("cannot read it: %s"),
+				     g_strerror (saved_errno));
+		return -1;
 	}
-	if (!S_ISREG (st.st_mode)) {
+	if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode)) {
 		g_set_error_literal (error, ARTEMIS_ERROR, ARTEMIS_ERROR_FAILED, _("not a regular file"));
-		return FALSE;
+		close (fd);
+		return -1;
 	}
-	if (st.st_uid != 0 && st.st_uid != geteuid ()) {
-		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_FAILED,
-			     _("owned by uid %u, neither root nor the user running artemisd"),
-			     (guint) st.st_uid);
-		return FALSE;
+	if (!check_owner_and_mode (&st, error)) {
+		close (fd);
+		return -1;
 	}
-	if ((st.st_mode & S_IWOTH) != 0) {
-		g_set_error_literal (error, ARTEMIS_ERROR, ARTEMIS_ERROR_FAILED, _("world-writable"));
-		return FALSE;
-	}
-	if ((st.st_mode & S_IWGRP) != 0) {
-		g_set_error_literal (error, ARTEMIS_ERROR, ARTEMIS_ERROR_FAILED, _("group-writable"));
-		return FALSE;
-	}
-	return TRUE;
+	return fd;
 }
 
 static gboolean
@@ -349,26 +395,40 @@ load_module (const char *path, GError **error)
 {
 	GModule *module;
 	QueryTypeFunc query_type = NULL;
+	int fd = open_module_file (path, error);
+	g_autofree char *fd_path = NULL;
 
-	if (!check_file (path, error))
+	if (fd < 0)
 		return G_TYPE_INVALID;
-	module = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
+	/* The very file checked, through its descriptor. */
+	fd_path = g_strdup_printf ("/proc/self/fd/%d", fd);
+	module = g_module_open (fd_path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
 	if (module == NULL) {
-		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_FAILED, _("not a loadable module: %s"),
-			     g_module_error ());
+		g_autoptr (GString) reason = g_string_new (g_module_error ());
+
+		/* The loader's message names the descriptor; the operator knows the file. */
+		g_string_replace (reason, fd_path, path, 0);
+		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_FAILED, _("not a loadable module: %s"), reason->str);
+		close (fd);
 		return G_TYPE_INVALID;
 	}
 	if (!g_module_symbol (module, "artemis_plugin_query_type", (gpointer *) &query_type)) {
 		g_set_error_literal (error, ARTEMIS_ERROR, ARTEMIS_ERROR_FAILED,
 				     _("does not export artemis_plugin_query_type()"));
 		g_module_close (module);
+		close (fd);
 		return G_TYPE_INVALID;
 	}
 	if (!check_api_version (module, error)) {
 		g_module_close (module);
+		close (fd);
 		return G_TYPE_INVALID;
 	}
-	/* Its types are about to be registered: the module must never be unloaded now. */
+	/*
+	 * Its types are about to be registered: the module must never be
+	 * unloaded now. Its descriptor stays open with it: GModule knows
+	 * modules by file name, and a reused /proc/self/fd/N would name it.
+	 */
 	g_module_make_resident (module);
 	return query_type ();
 }
@@ -462,8 +522,10 @@ artemis_plugin_loader_scan (ArtemisPluginLoader *self)
 
 		g_ptr_array_add (candidates, candidate_new (builtin->name, NULL, 0, builtin->type));
 	}
+	g_hash_table_remove_all (self->refused_directories);
 	for (guint i = 0; i < self->directories->len; i++)
-		find_candidates (g_ptr_array_index (self->directories, i), i + 1, TRUE, candidates);
+		find_candidates (g_ptr_array_index (self->directories, i), i + 1, TRUE, candidates,
+				 self->refused_directories);
 	g_ptr_array_sort (candidates, compare_candidates);
 
 	g_ptr_array_set_size (self->infos, 0);
@@ -632,9 +694,13 @@ artemis_plugin_loader_describe (ArtemisPluginLoader *self)
 
 	for (guint i = 0; i < self->directories->len; i++) {
 		const char *dir = g_ptr_array_index (self->directories, i);
+		const char *refused = g_hash_table_lookup (self->refused_directories, dir);
 
-		g_string_append_printf (out, "  %s%s\n", dir,
-					g_file_test (dir, G_FILE_TEST_IS_DIR) ? "" : _(" (missing)"));
+		if (refused != NULL)
+			g_string_append_printf (out, _("  %s (ignored: %s)\n"), dir, refused);
+		else
+			g_string_append_printf (out, "  %s%s\n", dir,
+						g_file_test (dir, G_FILE_TEST_IS_DIR) ? "" : _(" (missing)"));
 	}
 	g_string_append (out, _("Plugins:\n"));
 	if (self->infos->len == 0)

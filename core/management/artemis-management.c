@@ -11,6 +11,7 @@ struct _ArtemisManagement {
 	GHashTable *tables[ARTEMIS_N_OPERATION_TARGETS]; /* identity → ArtemisOperations */
 	ArtemisGroups *groups;
 	ArtemisWriteQueue *write_queue;
+	guint max_batch_size; /* [management] max-batch-size */
 };
 
 G_DEFINE_TYPE (ArtemisManagement, artemis_management, G_TYPE_OBJECT)
@@ -82,6 +83,7 @@ artemis_management_new (ArtemisRegistry *registry)
 
 	self->registry = g_object_ref (registry);
 	self->groups = artemis_groups_new (registry);
+	self->max_batch_size = G_MAXUINT;
 	self->write_queue = artemis_write_queue_new (apply_committed, self, self->groups);
 	return self;
 }
@@ -97,6 +99,20 @@ artemis_management_get_groups (ArtemisManagement *self)
 {
 	g_return_val_if_fail (ARTEMIS_IS_MANAGEMENT (self), NULL);
 	return self->groups;
+}
+
+void
+artemis_management_set_max_batch_size (ArtemisManagement *self, guint max_batch_size)
+{
+	g_return_if_fail (ARTEMIS_IS_MANAGEMENT (self));
+	self->max_batch_size = max_batch_size;
+}
+
+guint
+artemis_management_get_max_batch_size (ArtemisManagement *self)
+{
+	g_return_val_if_fail (ARTEMIS_IS_MANAGEMENT (self), 0);
+	return self->max_batch_size;
 }
 
 ArtemisWriteQueue *

@@ -39,6 +39,12 @@ ArtemisGroups *artemis_management_get_groups (ArtemisManagement *management);
  * (artemis_management_apply()), one request at a time.
  */
 ArtemisWriteQueue *artemis_management_get_write_queue (ArtemisManagement *management);
+/*
+ * [management] max-batch-size: the rows, ids, tags, operations or IPs one
+ * request may carry (G_MAXUINT until set); past it a request is refused.
+ */
+void artemis_management_set_max_batch_size (ArtemisManagement *management, guint max_batch_size);
+guint artemis_management_get_max_batch_size (ArtemisManagement *management);
 
 /* ---- reads ------------------------------------------------------------- */
 

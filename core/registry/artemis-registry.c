@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "artemis-error.h"
 #include "artemis-registry.h"
 
@@ -14,6 +16,7 @@ struct _Lease {
 	Lease *next;
 	gint64 creation_ms;
 	gint64 renewal_ms;
+	gint64 counted_ms; /* its last renewal the safe checker counts, or ARTEMIS_SAFE_CHECKER_NEVER */
 	ArtemisLeasePool pool;
 	gboolean expired; /* sticky: once seen expired, never renewed */
 };
@@ -53,6 +56,10 @@ struct _ArtemisRegistry {
 	guint n_instances;
 	/* Where what clients did goes to reach the other nodes, or NULL (spec §11.1). */
 	ArtemisReplicator *replicator;
+	/* [registry]: what one request may carry. */
+	guint max_instances_per_request;
+	gsize max_instance_size;
+	gsize max_answer_size; /* of a registry answer, failures echoed */
 };
 
 G_DEFINE_TYPE (ArtemisRegistry, artemis_registry, G_TYPE_OBJECT)
@@ -173,6 +180,9 @@ artemis_registry_new (const ArtemisConfig *config, ArtemisNode *node, ArtemisCha
 	self->pools[ARTEMIS_LEASE_POOL_LEGACY].config = config->legacy_lease;
 	for (guint i = 0; i < ARTEMIS_N_LEASE_POOLS; i++)
 		self->pools[i].checker = artemis_safe_checker_new (&self->pools[i].config);
+	self->max_instances_per_request = config->max_instances_per_request;
+	self->max_instance_size = config->max_instance_size;
+	self->max_answer_size = config->max_answer_size;
 	return self;
 }
 
@@ -275,6 +285,7 @@ artemis_registry_register (ArtemisRegistry *self, ArtemisInstance *instance)
 	lease->service = entry;
 	lease->creation_ms = now;
 	lease->renewal_ms = now;
+	lease->counted_ms = ARTEMIS_SAFE_CHECKER_NEVER;
 	lease->pool = pool_of (instance);
 
 	/* Replace the key too: the old key string dies with the old lease. */
@@ -311,7 +322,8 @@ artemis_registry_renew (ArtemisRegistry *self, ArtemisInstance *instance)
 		pool_unlink (pool, lease);
 		pool_link_tail (pool, lease);
 	}
-	artemis_safe_checker_count_renewal (pool->checker, now);
+	artemis_safe_checker_count_renewal (pool->checker, lease->counted_ms, now);
+	lease->counted_ms = now;
 	return TRUE;
 }
 
@@ -556,6 +568,48 @@ artemis_registry_set_replicator (ArtemisRegistry *self, ArtemisReplicator *repli
 	g_set_object (&self->replicator, replicator);
 }
 
+guint
+artemis_registry_get_max_instances_per_request (ArtemisRegistry *self)
+{
+	g_return_val_if_fail (ARTEMIS_IS_REGISTRY (self), 0);
+	return self->max_instances_per_request;
+}
+
+gsize
+artemis_registry_get_max_answer_size (ArtemisRegistry *self)
+{
+	g_return_val_if_fail (ARTEMIS_IS_REGISTRY (self), 0);
+	return self->max_answer_size;
+}
+
+/* Each request is bounded: it is handled at once, on the main loop, and its failures are echoed back. */
+static gboolean
+check_size (ArtemisRegistry *self, GPtrArray *instances, GError **error)
+{
+	if (instances->len > self->max_instances_per_request) {
+		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST,
+			     /* TRANSLATORS: the [registry] max-instances-per-request limit */
+			     _("request.instances holds more than %u instances ([registry] max-instances-per-request)."),
+			     self->max_instances_per_request);
+		return FALSE;
+	}
+	for (guint i = 0; i < instances->len; i++) {
+		ArtemisInstance *instance = g_ptr_array_index (instances, i);
+
+		if (instance != NULL && artemis_instance_get_size (instance) > self->max_instance_size) {
+			g_autofree char *size = g_strdup_printf ("%" G_GSIZE_FORMAT, artemis_instance_get_size (instance));
+			g_autofree char *max = g_strdup_printf ("%" G_GSIZE_FORMAT, self->max_instance_size);
+
+			g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST,
+				     /* TRANSLATORS: the index, the size of the instance and the limit, in bytes */
+				     _("request.instances[%u] takes %s bytes, more than %s ([registry] max-instance-size)."),
+				     i, size, max);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
 GPtrArray *
 artemis_registry_handle (ArtemisRegistry *self, ArtemisRegistryAction action, ArtemisRegistrySource source,
 			 GPtrArray *instances, GError **error)
@@ -570,6 +624,8 @@ artemis_registry_handle (ArtemisRegistry *self, ArtemisRegistryAction action, Ar
 				     "request.instances is null or empty.");
 		return NULL;
 	}
+	if (!check_size (self, instances, error))
+		return NULL;
 	if (source == ARTEMIS_REGISTRY_FROM_CLIENT && !artemis_node_can_serve_registry (self->node)) {
 		g_autofree char *status = artemis_node_describe_status (self->node);
 
@@ -667,6 +723,13 @@ artemis_registry_get_service_version (ArtemisRegistry *self, const char *service
 	ServiceEntry *entry = lookup_service (self, service_id);
 
 	return entry != NULL ? entry->version : 0;
+}
+
+guint64
+artemis_registry_get_version (ArtemisRegistry *self)
+{
+	g_return_val_if_fail (ARTEMIS_IS_REGISTRY (self), 0);
+	return self->last_version;
 }
 
 guint

@@ -74,11 +74,18 @@ void artemis_registry_start (ArtemisRegistry *registry);
 ArtemisChangeLog *artemis_registry_get_change_log (ArtemisRegistry *registry);
 ArtemisNode *artemis_registry_get_node (ArtemisRegistry *registry);
 
+/* [registry] max-instances-per-request: more get bad-request from artemis_registry_handle(). */
+guint artemis_registry_get_max_instances_per_request (ArtemisRegistry *registry);
+/* [registry] max-answer-size: the bytes a registry answer may take, echoed failures included. */
+gsize artemis_registry_get_max_answer_size (ArtemisRegistry *registry);
 /*
  * Processes a register, heartbeat or unregister request (spec §5.2).
- * Whole-request failures (empty list: bad-request; node not serving:
- * unavailable) return NULL and set @error. Otherwise returns the failed
- * instances (an empty array when all succeeded); NULL elements are skipped.
+ * Whole-request failures (empty list, more instances than
+ * [registry] max-instances-per-request or one larger than
+ * max-instance-size: bad-request; node not serving: unavailable) return
+ * NULL and set @error, having changed nothing. Otherwise returns the
+ * failed instances (an empty array when all succeeded); NULL elements are
+ * skipped.
  */
 GPtrArray *artemis_registry_handle (ArtemisRegistry *registry, ArtemisRegistryAction action,
 				    ArtemisRegistrySource source, GPtrArray *instances, GError **error);
@@ -121,6 +128,8 @@ GPtrArray *artemis_registry_dup_contents (ArtemisRegistry *registry);
 guint64 artemis_registry_get_service_version (ArtemisRegistry *registry, const char *service_id);
 /* The number of services artemis_registry_list_services() lists, without listing them. */
 guint artemis_registry_get_n_services (ArtemisRegistry *registry);
+/* Changes with every membership or payload change of any service. */
+guint64 artemis_registry_get_version (ArtemisRegistry *registry);
 guint artemis_registry_get_n_instances (ArtemisRegistry *registry);
 /* Services with at least one lease. */
 guint artemis_registry_get_n_services (ArtemisRegistry *registry);

@@ -55,12 +55,25 @@ artemis_safe_checker_free (ArtemisSafeChecker *checker)
 	g_free (checker);
 }
 
+static Bucket *
+bucket_of (ArtemisSafeChecker *checker, gint64 second)
+{
+	return &checker->buckets[second % checker->n_buckets];
+}
+
 void
-artemis_safe_checker_count_renewal (ArtemisSafeChecker *checker, gint64 now_ms)
+artemis_safe_checker_count_renewal (ArtemisSafeChecker *checker, gint64 previous_ms, gint64 now_ms)
 {
 	gint64 second = now_ms / 1000;
-	Bucket *bucket = &checker->buckets[second % checker->n_buckets];
+	Bucket *bucket = bucket_of (checker, second);
 
+	/* The lease's earlier renewal, while still in the window, no longer counts. */
+	if (previous_ms != ARTEMIS_SAFE_CHECKER_NEVER) {
+		Bucket *previous = bucket_of (checker, previous_ms / 1000);
+
+		if (previous->second == previous_ms / 1000 && previous->count > 0)
+			previous->count--;
+	}
 	if (bucket->second != second) {
 		bucket->second = second;
 		bucket->count = 0;

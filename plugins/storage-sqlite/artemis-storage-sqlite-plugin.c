@@ -29,6 +29,7 @@ struct _ArtemisStorageSqlitePlugin {
 	gint busy_timeout_ms;
 	char *path;
 	sqlite3 *db;
+	gboolean gone; /* the file was deleted or replaced under us: writes are refused */
 };
 
 G_DEFINE_FINAL_TYPE (ArtemisStorageSqlitePlugin, artemis_storage_sqlite_plugin, ARTEMIS_TYPE_STORAGE_BACKEND)
@@ -225,20 +226,64 @@ bind_fields (sqlite3_stmt *stmt, const ArtemisStorageRecord *record, guint n_fie
 	return TRUE;
 }
 
+/* The three statements a write may need per kind, prepared once per transaction. */
+typedef enum {
+	STATEMENT_DELETE,
+	STATEMENT_INSERT,
+	STATEMENT_INSERT_WITH_ID,
+	N_STATEMENTS,
+} StatementVariant;
+
+typedef struct {
+	sqlite3_stmt *statements[ARTEMIS_STORAGE_N_KINDS][N_STATEMENTS];
+} StatementCache;
+
+static void
+statement_cache_clear (StatementCache *cache)
+{
+	for (guint kind = 0; kind < ARTEMIS_STORAGE_N_KINDS; kind++) {
+		for (guint variant = 0; variant < N_STATEMENTS; variant++)
+			g_clear_pointer (&cache->statements[kind][variant], sqlite3_finalize);
+	}
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (StatementCache, statement_cache_clear)
+
+/* The statement of @variant for @info's kind, reset and unbound; NULL when it cannot be prepared. */
+static sqlite3_stmt *
+statement_for (StatementCache *cache, sqlite3 *db, ArtemisStorageKind kind, StatementVariant variant)
+{
+	const ArtemisStorageKindInfo *info = artemis_storage_kind_get_info (kind);
+	sqlite3_stmt **stmt = &cache->statements[kind][variant];
+	g_autofree char *sql = NULL;
+
+	if (*stmt != NULL) {
+		sqlite3_reset (*stmt);
+		sqlite3_clear_bindings (*stmt);
+		return *stmt;
+	}
+	sql = variant == STATEMENT_DELETE ? delete_sql (info) : insert_sql (info, variant == STATEMENT_INSERT_WITH_ID);
+	if (sqlite3_prepare_v2 (db, sql, -1, stmt, NULL) != SQLITE_OK)
+		return NULL;
+	return *stmt;
+}
+
 static gboolean
-run_write (ArtemisStorageSqlitePlugin *self, const ArtemisStorageWrite *write, GError **error)
+run_write (ArtemisStorageSqlitePlugin *self, StatementCache *cache, const ArtemisStorageWrite *write,
+	   GError **error)
 {
 	const ArtemisStorageRecord *record = write->record;
 	const ArtemisStorageKindInfo *info = artemis_storage_kind_get_info (record->kind);
 	gboolean removing = write->action == ARTEMIS_STORAGE_DELETE;
 	gboolean with_id = !info->is_log && record->id > 0;
-	g_autofree char *sql = removing ? delete_sql (info) : insert_sql (info, with_id);
-	g_autoptr (sqlite3_stmt) stmt = NULL;
+	sqlite3_stmt *stmt;
 	gboolean bound;
 
 	if (!artemis_storage_write_check (write, error))
 		return FALSE;
-	if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+	stmt = statement_for (cache, self->db, record->kind,
+			      removing ? STATEMENT_DELETE : with_id ? STATEMENT_INSERT_WITH_ID : STATEMENT_INSERT);
+	if (stmt == NULL)
 		return fail (self, error, "Cannot prepare a write to");
 	bound = bind_fields (stmt, record, removing ? info->n_key_fields : info->n_fields);
 	if (bound && !removing)
@@ -251,19 +296,49 @@ run_write (ArtemisStorageSqlitePlugin *self, const ArtemisStorageWrite *write, G
 	return TRUE;
 }
 
+/*
+ * A database file deleted (or replaced) while the node runs takes every
+ * later commit with it: they would succeed into an unlinked file and be
+ * gone at the next start. Such writes are refused instead, said once in
+ * the log and in every answer.
+ */
+static gboolean
+check_still_there (ArtemisStorageSqlitePlugin *self, GError **error)
+{
+	int moved = 0;
+
+	if (!self->gone && sqlite3_file_control (self->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK &&
+	    moved) {
+		self->gone = TRUE;
+		g_warning ("The database %s was deleted or replaced while artemisd runs: management writes are "
+			   "refused until artemisd is restarted (it then starts from what the file holds)",
+			   self->path);
+	}
+	if (self->gone)
+		g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_UNAVAILABLE,
+			     "The database %s was deleted or replaced while artemisd runs; restart artemisd",
+			     self->path);
+	return !self->gone;
+}
+
 static gboolean
 artemis_storage_sqlite_plugin_commit (ArtemisStorageBackend *backend, GPtrArray *writes, GError **error)
 {
 	ArtemisStorageSqlitePlugin *self = ARTEMIS_STORAGE_SQLITE_PLUGIN (backend);
+	g_auto (StatementCache) cache = { { { NULL } } };
 
+	if (!check_still_there (self, error))
+		return FALSE;
 	if (!artemis_storage_sqlite_exec (self->db, "BEGIN IMMEDIATE", error))
 		return FALSE;
 	for (guint i = 0; i < writes->len; i++) {
-		if (!run_write (self, g_ptr_array_index (writes, i), error)) {
+		if (!run_write (self, &cache, g_ptr_array_index (writes, i), error)) {
+			statement_cache_clear (&cache);
 			sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 			return FALSE;
 		}
 	}
+	statement_cache_clear (&cache);
 	if (!artemis_storage_sqlite_exec (self->db, "COMMIT", error)) {
 		sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 		return FALSE;

@@ -24,7 +24,7 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
 	ArtemisLookupRequest *lookup;
 	ArtemisSimpleRequest *simple;
 
-	if (artemis_codec_decode_instances_request (text, size, &instances, NULL)) {
+	if (artemis_codec_decode_instances_request (text, size, G_MAXUINT, &instances, NULL)) {
 		if (instances != NULL) {
 			encode_instances (instances);
 			g_ptr_array_unref (instances);
