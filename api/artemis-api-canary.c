@@ -4,7 +4,7 @@
 #include "artemis-api-group.h"
 
 /*
- * /api/management/canary/ (spec §3.10): the canary IPs of a service, kept
+ * /api/management/canary/ (protocol §3.10): the canary IPs of a service, kept
  * as the members of its canary group in the rule `canary-route-rule`.
  */
 

@@ -15,7 +15,7 @@ typedef struct {
 /* The rate-limited answer in the endpoints' shape (protocol §12). */
 static const char nodes_limited[] = "{\"nodes\":null,\"responseStatus\":" ARTEMIS_RATE_LIMITED_STATUS "}";
 
-/* `{"nodes":[ServiceNode…],"responseStatus":…}`, or data-not-found with `nodes:null` (spec §3.4). */
+/* `{"nodes":[ServiceNode…],"responseStatus":…}`, or data-not-found with `nodes:null` (protocol §3.4). */
 static void
 reply_nodes (ArtemisRequest *request, ArtemisCluster *cluster, GPtrArray *nodes)
 {

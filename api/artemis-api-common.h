@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 void artemis_api_write_error_status (ArtemisJsonWriter *writer, const GError *error);
 /*
  * Writes `{"failedInstances":…,"responseStatus":…}` of register, heartbeat
- * and unregister (spec §3.1): @error when the whole request failed, else
+ * and unregister (protocol §3.1): @error when the whole request failed, else
  * partial_fail when @failed is not empty. Failures past @max_size bytes
  * are counted in the message instead of listed.
  */

@@ -40,7 +40,7 @@ write_lookup_entry (ArtemisJsonWriter *writer, ArtemisDiscovery *discovery, cons
 		artemis_json_writer_raw (writer, data, len);
 		return;
 	}
-	/* Unknown to the registry: lookup still filters an empty service (spec §3.2). */
+	/* Unknown to the registry: lookup still filters an empty service (protocol §3.2). */
 	service = artemis_discovery_get_service (discovery, config, TRUE);
 	artemis_codec_write_service (writer, service);
 }
@@ -74,7 +74,7 @@ reply_cached_lookup (ArtemisRequest *request, ArtemisDiscovery *discovery, GPtrA
 	return TRUE;
 }
 
-/* `{"responseStatus":…,"services":null}`: Java's failure shape (spec §1.5). */
+/* `{"responseStatus":…,"services":null}`: Java's failure shape (protocol §1.5). */
 static void
 reply_lookup_failure (ArtemisRequest *request, const char *error_code, const char *message)
 {
@@ -131,14 +131,14 @@ on_lookup (ArtemisRequest *request, gpointer user_data)
 		artemis_api_reply_bad_body (request, error);
 		return;
 	}
-	/* Java throws on a null list or element before anything else (spec §3.2). */
+	/* Java throws on a null list or element before anything else (protocol §3.2). */
 	if (lookup->configs == NULL || has_null_config (lookup->configs)) {
 		reply_lookup_failure (request, "internal-service-error", NULL);
 		return;
 	}
 	if (!check_lookup_size (request, api->config, lookup->configs->len, 0))
 		return;
-	/* Not ready or wrong zone: still success, with all-null entries (spec §14.2 #3). */
+	/* Not ready or wrong zone: still success, with all-null entries (protocol §14.2 #3). */
 	can_serve = artemis_discovery_check_caller (api->discovery, lookup->region_id, lookup->zone_id, NULL);
 	if (can_serve && reply_cached_lookup (request, api->discovery, lookup->configs))
 		return;
@@ -228,7 +228,7 @@ on_service (ArtemisRequest *request, gpointer user_data)
 }
 
 /*
- * The region and zone of services.json are ignored (spec §3.2), so GET and
+ * The region and zone of services.json are ignored (protocol §3.2), so GET and
  * POST are alike, and every caller gets the same shared answer.
  */
 static void

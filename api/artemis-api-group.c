@@ -8,7 +8,7 @@
 #include "artemis-api-management.h"
 
 /*
- * /api/management/group/ (spec §3.8): the 32 endpoints of groups, route
+ * /api/management/group/ (protocol §3.8): the 32 endpoints of groups, route
  * rules and their groups, tags, group operations, members and logical
  * instances, as one table. Writes answer once durable, without Java's
  * 2-second wait; reads come from the node's state, which mirrors the store
@@ -31,7 +31,7 @@ typedef struct {
 	/* A write: */
 	ArtemisGroupWriteFunc write;
 	gboolean checks_context;
-	const char *failure; /* Java's message, kept verbatim (spec §14.2 #20) */
+	const char *failure; /* Java's message, kept verbatim (protocol §14.2 #20) */
 	/* A read: */
 	const char *payload;
 	ReadShape shape;
@@ -53,7 +53,7 @@ static const GroupEndpoint endpoints[] = {
 	WRITE ("insert-route-rules.json", ROUTE_RULE, upsert_rules, TRUE, "insert route-rules failed."),
 	WRITE ("update-route-rules.json", ROUTE_RULE, upsert_rules, TRUE, "update route-rules failed."),
 	WRITE ("delete-route-rules.json", ROUTE_RULE, delete_rules, TRUE, "delete route-rules failed."),
-	/* The `regionId` of the get-all reads is ignored (spec §14.2 #13). */
+	/* The `regionId` of the get-all reads is ignored (protocol §14.2 #13). */
 	READ ("get-all-route-rules.json", ROUTE_RULE, "routeRules", SHAPE_ROWS),
 	FILTERED ("get-route-rules.json", ROUTE_RULE, "routeRules", TRUE, 3, F (SERVICE_ID), F (NAME), F (STATUS)),
 	WRITE ("insert-route-rule-groups.json", ROUTE_RULE_GROUP, upsert_rule_groups, TRUE,
@@ -72,10 +72,10 @@ static const GroupEndpoint endpoints[] = {
 	WRITE ("update-groups.json", SERVICE_GROUP, upsert_groups, TRUE, "update groups failed."),
 	WRITE ("delete-groups.json", SERVICE_GROUP, delete_groups, TRUE, "delete group failed."),
 	READ ("get-all-groups.json", SERVICE_GROUP, "groups", SHAPE_ROWS),
-	/* `groupId` is ignored, as in Java (spec §14.2 #13). */
+	/* `groupId` is ignored, as in Java (protocol §14.2 #13). */
 	FILTERED ("get-groups.json", SERVICE_GROUP, "groups", FALSE, 6, F (SERVICE_ID), F (REGION_ID), F (ZONE_ID),
 		  F (NAME), F (APP_ID), F (STATUS)),
-	/* Tags are written without an operation context or a log (spec §3.8). */
+	/* Tags are written without an operation context or a log (protocol §3.8). */
 	WRITE ("insert-group-tags.json", GROUP_TAG, upsert_tags, FALSE, "insert group tag failed."),
 	WRITE ("update-group-tags.json", GROUP_TAG, upsert_tags, FALSE, "update group tag failed."),
 	WRITE ("delete-group-tags.json", GROUP_TAG, delete_tags, FALSE, "delete group-tags failed."),
@@ -275,7 +275,7 @@ typedef struct {
 	ArtemisManagement *management;
 	const GroupEndpoint *endpoint;
 	ArtemisRateLimits *limits;
-	const char *rate_identity; /* of artemis.service.management.group (spec §3.8), or NULL */
+	const char *rate_identity; /* of artemis.service.management.group (protocol §3.8), or NULL */
 } Binding;
 
 /* The three reads Java limits, and their limiter identities. */

@@ -8,7 +8,7 @@ G_BEGIN_DECLS
 /* What the group, canary and log endpoints share. */
 
 /*
- * A group write (spec §3.8): decodes the body (HTTP 400 naming the bad
+ * A group write (protocol §3.8): decodes the body (HTTP 400 naming the bad
  * member), needs the node `up` (service-unavailable), checks the operation
  * context when @checks_context, lets @prepare check the rest and make the
  * writes — a bad request is answered bad-request "<@failure> <what is
@@ -21,7 +21,7 @@ void artemis_api_group_write (ArtemisRequest *request, ArtemisManagement *manage
 
 /*
  * A filter of @decoded's kind holding the @n_fields @fields that @decoded
- * sets, strings only when not blank (spec §3.7: null and blank filters are
+ * sets, strings only when not blank (protocol §3.7: null and blank filters are
  * dropped).
  */
 ArtemisStorageRecord *artemis_api_group_filter (const ArtemisStorageRecord *decoded,

@@ -122,7 +122,7 @@ collect_node (GString *out, gpointer user_data)
 				      artemis_registry_get_n_expired (api->registry));
 
 	artemis_metrics_write_family (out, "artemis_safe_checker_safe", "gauge",
-				      "1 while the lease pool's safe checker lets leases expire (spec §5.4).");
+				      "1 while the lease pool's safe checker lets leases expire (protocol §5.4).");
 	for (guint i = 0; i < ARTEMIS_N_LEASE_POOLS; i++) {
 		const char *labels[] = { "pool", pool_names[i], NULL };
 

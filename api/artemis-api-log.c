@@ -7,7 +7,7 @@
 #include "artemis-api-management.h"
 
 /*
- * /api/management/log/ (spec §3.7), the audit logs of instance, server and
+ * /api/management/log/ (protocol §3.7), the audit logs of instance, server and
  * zone operations, and of groups, route rules and their groups, group
  * operations and members, and logical instances: every request member is
  * an optional equality filter, case-insensitive as Java's MySQL compared;

@@ -12,7 +12,7 @@ typedef struct {
 } ManagementApi;
 
 /*
- * /api/management/ (spec §3.6): instance and server operations, the down
+ * /api/management/ (protocol §3.6): instance and server operations, the down
  * checks, and the management view. Writes answer once durable, without
  * Java's 2-second wait (docs/compatibility.md).
  */
@@ -411,7 +411,7 @@ on_server_down (ArtemisRequest *request, gpointer user_data)
 	if (decoded == NULL)
 		return;
 	if (decoded->server_key == NULL) {
-		/* The missing "is" is Java's (spec §14.2 #20). */
+		/* The missing "is" is Java's (protocol §14.2 #20). */
 		error = g_error_new_literal (ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST, "request.serverKey null");
 		artemis_api_management_reply_down (request, FALSE, error);
 		return;
@@ -431,7 +431,7 @@ write_services (ArtemisJsonWriter *writer, GPtrArray *services)
 	artemis_json_writer_end_array (writer);
 }
 
-/* The region and zone are ignored (spec §3.6), so GET and POST are alike. */
+/* The region and zone are ignored (protocol §3.6), so GET and POST are alike. */
 static void
 on_services (ArtemisRequest *request, gpointer user_data)
 {
@@ -469,7 +469,7 @@ on_service (ArtemisRequest *request, gpointer user_data)
 	if (decoded == NULL)
 		return;
 	if (artemis_str_is_blank (decoded->service_id)) {
-		/* The typo is Java's (spec §14.2 #20). */
+		/* The typo is Java's (protocol §14.2 #20). */
 		g_autoptr (GError) error = g_error_new_literal (ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST,
 								"Request is null or request.servcieId is null.");
 

@@ -51,7 +51,7 @@ void artemis_api_management_submit (ArtemisRequest *request, ArtemisManagement *
 /*
  * Answers `{…"responseStatus":<error>…}`: @null_before written as null
  * before it, @null_after after it (each may be NULL), as the failure shape
- * of list and lookup answers (spec §1.5).
+ * of list and lookup answers (protocol §1.5).
  */
 void artemis_api_management_reply_error (ArtemisRequest *request, const GError *error, const char *null_before,
 					 const char *null_after);

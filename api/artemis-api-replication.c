@@ -5,7 +5,7 @@
 #include "artemis-api.h"
 
 /*
- * What peers send (spec §3.3): handled as coming from a peer, so neither
+ * What peers send (protocol §3.3): handled as coming from a peer, so neither
  * the node status nor the zone is checked, a heartbeat of an unknown
  * instance registers it, and nothing is replicated further.
  */

@@ -18,7 +18,7 @@ typedef struct {
 } StatusApi;
 
 /*
- * A rate-limited answer in each endpoint's shape (spec §3.5): numbers 0,
+ * A rate-limited answer in each endpoint's shape (protocol §3.5): numbers 0,
  * booleans false, objects and lists null.
  */
 #define LIMITED ARTEMIS_RATE_LIMITED_STATUS
@@ -44,7 +44,7 @@ allow (ArtemisRequest *request, StatusApi *api, const char *identity, const char
 	return FALSE;
 }
 
-/* ServiceNodeStatus (spec §2.8) of one node of the cluster. */
+/* ServiceNodeStatus (protocol §2.8) of one node of the cluster. */
 static void
 write_node_status (ArtemisJsonWriter *writer, ArtemisCluster *cluster, const ArtemisClusterNode *node)
 {
@@ -104,7 +104,7 @@ on_node (ArtemisRequest *request, gpointer user_data)
 	artemis_request_reply_writer (request, writer);
 }
 
-/* Every configured node with its last status; this node's is live (spec §3.5). */
+/* Every configured node with its last status; this node's is live (protocol §3.5). */
 static void
 on_cluster (ArtemisRequest *request, gpointer user_data)
 {
@@ -187,7 +187,7 @@ write_lease (const char *service_id, const ArtemisLeaseInfo *lease, gpointer use
 	listing->count++;
 }
 
-/* `appIds=a,b` or `appIds=a&appIds=b` (spec §3.5). */
+/* `appIds=a,b` or `appIds=a&appIds=b` (protocol §3.5). */
 static GPtrArray *
 parse_app_ids (ArtemisRequest *request)
 {
@@ -310,7 +310,7 @@ compare_names (gconstpointer a, gconstpointer b)
 	return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
-/* Sorted by key, as Java lists them (spec §3.5). */
+/* Sorted by key, as Java lists them (protocol §3.5). */
 static void
 write_properties (ArtemisJsonWriter *writer, StatusApi *api, const char *prefix)
 {
@@ -399,7 +399,7 @@ on_deployment (ArtemisRequest *request, gpointer user_data)
 	artemis_request_reply_writer (request, writer);
 }
 
-/* A bare map of decimal strings, without responseStatus (spec §3.5). */
+/* A bare map of decimal strings, without responseStatus (protocol §3.5). */
 static void
 on_connections (ArtemisRequest *request, gpointer user_data)
 {

@@ -20,12 +20,12 @@ typedef struct {
 	ArtemisRateLimits *limits;
 } WebSocketApi;
 
-/* What Java answers a heartbeat text it cannot parse (spec §4.2, §14.2 #16). */
+/* What Java answers a heartbeat text it cannot parse (protocol §4.2, §14.2 #16). */
 static const char unparsable_heartbeat_reply[] =
 	"{\"failedInstances\":null,\"responseStatus\":{\"errorCode\":\"success\",\"message\":\"\","
 	"\"status\":\"success\"}}";
 
-/* One WebSocket endpoint (spec §4), the user data of its SoupServer handler. */
+/* One WebSocket endpoint (protocol §4), the user data of its SoupServer handler. */
 typedef struct {
 	WebSocketApi *api;
 	ArtemisWsEndpoint id;
@@ -56,7 +56,7 @@ is_json_null (const char *data, gsize len)
 	return len == 4 && memcmp (data, "null", 4) == 0;
 }
 
-/* Each text is a HeartbeatRequest, handled as POST heartbeat.json is (spec §4.2). */
+/* Each text is a HeartbeatRequest, handled as POST heartbeat.json is (protocol §4.2). */
 static void
 on_heartbeat_message (ArtemisWsSession *session, GBytes *message, gpointer user_data)
 {
@@ -90,7 +90,7 @@ on_heartbeat_message (ArtemisWsSession *session, GBytes *message, gpointer user_
 	artemis_ws_session_send (session, json, json_len);
 }
 
-/* Each text is a DiscoveryConfig to subscribe to; no answer, bad ones ignored (spec §4.3). */
+/* Each text is a DiscoveryConfig to subscribe to; no answer, bad ones ignored (protocol §4.3). */
 static void
 on_discovery_message (ArtemisWsSession *session, GBytes *message, gpointer user_data)
 {
@@ -105,7 +105,7 @@ on_discovery_message (ArtemisWsSession *session, GBytes *message, gpointer user_
 	artemis_ws_session_subscribe (session, config->service_id);
 }
 
-/* The all-instance-change socket only listens (spec §4.4). */
+/* The all-instance-change socket only listens (protocol §4.4). */
 static void
 on_ignored_message (ArtemisWsSession *session, GBytes *message, gpointer user_data)
 {
@@ -113,7 +113,7 @@ on_ignored_message (ArtemisWsSession *session, GBytes *message, gpointer user_da
 
 /* ---- the handshake ----------------------------------------------------- */
 
-/* Spec §4.1: the TCP peer address (no proxy headers), compared ignoring case. */
+/* Protocol §4.1: the TCP peer address (no proxy headers), compared ignoring case. */
 static gboolean
 is_black_listed (Endpoint *endpoint, const char *address)
 {

@@ -11,7 +11,7 @@ typedef struct {
 	ArtemisStorage *storage;
 } ZoneApi;
 
-/* /api/management/zone/ (spec §3.9): a service's zone taken out of traffic and back. */
+/* /api/management/zone/ (protocol §3.9): a service's zone taken out of traffic and back. */
 
 #define PREFIX "/api/management/zone/"
 #define OPERATE_FAILED "operate zone-operations failed."
@@ -67,7 +67,7 @@ on_operate_zone_operations (ArtemisRequest *request, gpointer user_data)
 				      decoded->operator_id, decoded->token, OPERATE_FAILED, TRUE);
 }
 
-/* The regionId of the request is ignored (spec §14.2 #13). */
+/* The regionId of the request is ignored (protocol §14.2 #13). */
 static void
 on_get_all_zone_operations (ArtemisRequest *request, gpointer user_data)
 {
@@ -192,7 +192,7 @@ on_zone_rows (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 set_filter (ArtemisStorageRecord *filter, ArtemisStorageField field, const char *value)
 {
-	/* Blank filters are dropped (spec §3.9). */
+	/* Blank filters are dropped (protocol §3.9). */
 	if (!artemis_str_is_blank (value))
 		artemis_storage_record_set_string (filter, field, value);
 }

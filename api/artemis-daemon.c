@@ -135,7 +135,7 @@ load_plugins (ArtemisDaemon *self, GError **error)
 	return TRUE;
 }
 
-/* Spec §4.5 step 2: a `new` or `change` of an instance down by management is not pushed. */
+/* Protocol §4.5 step 2: a `new` or `change` of an instance down by management is not pushed. */
 static gboolean
 is_pushed (ArtemisChange *change, gpointer user_data)
 {
@@ -372,7 +372,7 @@ find_replicator (ArtemisDaemon *self, GError **error)
 }
 
 /*
- * Membership once the node's URL is known (spec §10.2); with other nodes,
+ * Membership once the node's URL is known (protocol §10.2); with other nodes,
  * their polling, the replication of client writes, and the start-up that
  * copies an up peer's registry when the node starts `starting`.
  */

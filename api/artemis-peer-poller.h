@@ -9,7 +9,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ArtemisPeerPoller, artemis_peer_poller, ARTEMIS, PEER_POLLER, GObject)
 
 /*
- * Polls every other node of @cluster for its status (spec §10.4): `POST
+ * Polls every other node of @cluster for its status (protocol §10.4): `POST
  * <node>/api/status/node.json` at once and then every @interval_ms — every
  * @fast_interval_ms while the node is not `up`, so that a node coming up
  * gets writes soon — each

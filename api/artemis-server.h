@@ -45,7 +45,7 @@ G_DECLARE_FINAL_TYPE (ArtemisServer, artemis_server, ARTEMIS, SERVER, GObject)
 
 /*
  * The HTTP side of artemisd: a SoupServer with the Java servlet container's
- * manners (spec §1.2) — a context path, gzip/deflate request bodies, a body
+ * manners (protocol §1.2) — a context path, gzip/deflate request bodies, a body
  * size limit, OPTIONS pre-flight, 404/405/415 as JSON — with CORS only for
  * the origins configured, and a guard on the routes that write.
  * It accepts connections itself (ArtemisHttpListener) and hands them to

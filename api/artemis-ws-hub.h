@@ -6,7 +6,7 @@
 
 G_BEGIN_DECLS
 
-/* The WebSocket endpoints of spec §4.1. */
+/* The WebSocket endpoints of protocol §4.1. */
 typedef enum {
 	ARTEMIS_WS_ENDPOINT_HEARTBEAT,	     /* /ws/registry/heartbeat ("registry") */
 	ARTEMIS_WS_ENDPOINT_INSTANCE_CHANGE, /* /ws/discovery/instance-change ("discovery") */
@@ -21,7 +21,7 @@ typedef struct _ArtemisWsSession ArtemisWsSession;
 typedef void (*ArtemisWsMessageFunc) (ArtemisWsSession *session, GBytes *message, gpointer user_data);
 
 /*
- * Whether @change is pushed at all. Spec §4.5 step 2 drops a `new` or
+ * Whether @change is pushed at all. Protocol §4.5 step 2 drops a `new` or
  * `change` of an instance that is down by management: the management
  * filter installs this (artemis_ws_hub_set_change_filter()).
  */

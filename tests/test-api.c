@@ -8,7 +8,7 @@
 
 /*
  * The HTTP API against an in-process server, compared byte for byte with the
- * Java Artemis wire format (PROTOCOL.md §1–3, §5–7, §14).
+ * Java Artemis wire format (protocol §1–3, §5–7, §14).
  *
  * Expected and request JSON is written with ' for " (and ` for a literal '),
  * see artemis_test_json(). The server runs with an injected clock, so every
@@ -260,7 +260,7 @@ assert_lookup (ArtemisTestServer *server, const char *service_id, const char *se
 static void
 test_register (ArtemisTestServer *server, gconstpointer data)
 {
-	/* Spec §3.1's example request, with I1. */
+	/* Protocol §3.1's example request, with I1. */
 	assert_post (server, REGISTER, INSTANCES (I1), REGISTRY_OK);
 	assert_lookup (server, "demo.hello", SERVICE ("demo.hello", I1));
 
@@ -269,7 +269,7 @@ test_register (ArtemisTestServer *server, gconstpointer data)
 	assert_lookup (server, "demo.hello", SERVICE ("demo.hello", MOVED_I1));
 }
 
-/* Region and zone are compared ignoring case (spec §1.6). */
+/* Region and zone are compared ignoring case (protocol §1.6). */
 static void
 test_register_case (ArtemisTestServer *server, gconstpointer data)
 {
@@ -281,7 +281,7 @@ test_register_case (ArtemisTestServer *server, gconstpointer data)
 #define NULL_INSTANCE_ID INSTANCE ("null", "'SHA'", "'demo.hello'", "'SHA-Z1'", HELLO_URL)
 #define BLANK_URL INSTANCE ("'i-3'", "'SHA'", "'demo.hello'", "'SHA-Z1'", "''")
 
-/* Per-instance validation; the valid instance of the batch is still registered (spec §5.2). */
+/* Per-instance validation; the valid instance of the batch is still registered (protocol §5.2). */
 static void
 test_register_invalid (ArtemisTestServer *server, gconstpointer data)
 {
@@ -313,7 +313,7 @@ test_heartbeat_unknown (ArtemisTestServer *server, gconstpointer data)
 	assert_lookup (server, "demo.hello", SERVICE ("demo.hello", ));
 }
 
-/* An expired lease is not renewed; it stays visible until the sweep (spec §5.3). */
+/* An expired lease is not renewed; it stays visible until the sweep (protocol §5.3). */
 static void
 test_heartbeat_expired (ArtemisTestServer *server, gconstpointer data)
 {
@@ -374,7 +374,7 @@ test_registry_wrong_region (ArtemisTestServer *server, gconstpointer data)
 static void
 test_registry_wrong_zone (ArtemisTestServer *server, gconstpointer data)
 {
-	/* The example of spec §3.1, verbatim. */
+	/* The example of protocol §3.1, verbatim. */
 	assert_post (server, REGISTER, "{'instances':[" SPEC_Z2_INSTANCE "]}",
 		     "{'failedInstances':[{'errorCode':'no-permission','errorMessage':"
 		     "'sha/sha-z2/demo.hello/10.0.0.6:8080: zoneId is not the same as the registry "
@@ -426,7 +426,7 @@ test_lookup (ArtemisTestServer *server, gconstpointer data)
 		     SERVICES_OK (SERVICE ("demo.hello", I1) "," SERVICE ("unknown.svc", ) ","
 				  NULL_SERVICE ("''") "," NULL_SERVICE ("null") ","
 				  SERVICE ("other.svc", I3)));
-	/* Spec §3.2's example request and response, with I1. */
+	/* Protocol §3.2's example request and response, with I1. */
 	assert_post (server, LOOKUP_PATH,
 		     "{'discoveryConfigs':[{'discoveryData':null,'regionId':null,"
 		     "'serviceId':'demo.hello','zoneId':null}],'regionId':'SHA','zoneId':'SHA-Z1'}",
@@ -435,7 +435,7 @@ test_lookup (ArtemisTestServer *server, gconstpointer data)
 		     "'routeRules':[],'serviceId':'demo.hello'}]}");
 }
 
-/* A caller from elsewhere gets success with all-null entries (spec §14.2 #3). */
+/* A caller from elsewhere gets success with all-null entries (protocol §14.2 #3). */
 static void
 test_lookup_other_location (ArtemisTestServer *server, gconstpointer data)
 {
@@ -471,7 +471,7 @@ test_service_post (ArtemisTestServer *server, gconstpointer data)
 	register_ok (server, I1);
 	assert_post (server, SERVICE_PATH, SERVICE_REQUEST ("'demo.hello'", "SHA", "SHA-Z1"),
 		     SERVICE_OK (SERVICE ("demo.hello", I1)));
-	/* Unlike lookup, an unknown service comes back with null lists (spec §7.5). */
+	/* Unlike lookup, an unknown service comes back with null lists (protocol §7.5). */
 	assert_post (server, SERVICE_PATH, SERVICE_REQUEST ("'unknown.svc'", "SHA", "SHA-Z1"),
 		     SERVICE_OK (NULL_SERVICE ("'unknown.svc'")));
 }
@@ -541,7 +541,7 @@ test_services_delta (ArtemisTestServer *server, gconstpointer data)
 	assert_post (server, DELTA_PATH, "{'version':0}", DELTA_NOT_FOUND);
 
 	refresh_at (server, 60000);
-	/* The newest version has no delta (spec §14.2 #2). */
+	/* The newest version has no delta (protocol §14.2 #2). */
 	assert_post (server, DELTA_PATH, "{'version':1700000060000}", DELTA_NOT_FOUND);
 
 	server->now_ms += 1000;
@@ -574,7 +574,7 @@ test_services_delta (ArtemisTestServer *server, gconstpointer data)
 				     "{ node: sha/sha-z1/" LOCAL_URL ", status: starting, "  \
 				     "canServiceRegistry: null, canServiceDiscovery: null }'")
 
-/* A node that is not up (spec §10.3): registry and discovery refuse, lookup still succeeds. */
+/* A node that is not up (protocol §10.3): registry and discovery refuse, lookup still succeeds. */
 static void
 test_not_up (ArtemisTestServer *server, gconstpointer data)
 {
@@ -598,7 +598,7 @@ test_not_up (ArtemisTestServer *server, gconstpointer data)
 			      NODE_OK (NODE_STATUS ("false", "null", LOCAL_URL, "starting")));
 }
 
-/* With other-zone access allowed only the region is checked (spec §5.2, §3.2). */
+/* With other-zone access allowed only the region is checked (protocol §5.2, §3.2). */
 static void
 test_other_zone_allowed (ArtemisTestServer *server, gconstpointer data)
 {
@@ -639,7 +639,7 @@ test_status_leases (ArtemisTestServer *server, gconstpointer data)
 
 	assert_post (server, LEASES_PATH, "{'serviceIds':['demo.hello']}",
 		     LEASES ("1", "1", HELLO_LEASE));
-	/* The filter is exact and case-sensitive (spec §3.5). */
+	/* The filter is exact and case-sensitive (protocol §3.5). */
 	assert_post (server, LEASES_PATH, "{'serviceIds':['DEMO.HELLO','nothing']}",
 		     LEASES ("0", "1", ));
 	assert_get (server, LEASES_PATH "?appIds=demo.hello,third.svc", SOUP_STATUS_OK,
@@ -650,7 +650,7 @@ test_status_leases (ArtemisTestServer *server, gconstpointer data)
 	assert_post (server, LEASES_PATH, "{}", LEASES ("3", "1", ALL_LEASES));
 }
 
-/* `metadata.java_registry` selects the legacy pool, for heartbeats too (spec §5.1). */
+/* `metadata.java_registry` selects the legacy pool, for heartbeats too (protocol §5.1). */
 static void
 test_status_legacy_leases (ArtemisTestServer *server, gconstpointer data)
 {
@@ -744,7 +744,7 @@ test_status_deployment (ArtemisTestServer *server, gconstpointer data)
 	assert_get_and_post (server, "/api/status/deployment.json", format);
 }
 
-/* A bare map of strings, without responseStatus (spec §3.5). */
+/* A bare map of strings, without responseStatus (protocol §3.5). */
 static void
 test_status_connections (ArtemisTestServer *server, gconstpointer data)
 {
@@ -785,7 +785,7 @@ post_compressed (ArtemisTestServer *server, GZlibCompressorFormat format, const 
 	assert_lookup (server, "demo.hello", SERVICE ("demo.hello", I1));
 }
 
-/* Every Java client gzips its request bodies (spec §14.1 #1). */
+/* Every Java client gzips its request bodies (protocol §14.1 #1). */
 static void
 test_gzip_body (ArtemisTestServer *server, gconstpointer data)
 {

@@ -8,7 +8,7 @@
 
 /*
  * The cluster and replication endpoints of one in-process node, wire-exact
- * (spec §3.3, §3.4, §3.5), and what it replicates to a fake peer: client
+ * (protocol §3.3, §3.4, §3.5), and what it replicates to a fake peer: client
  * writes that succeeded, over HTTP and WebSocket, never what a peer sent.
  */
 
@@ -59,7 +59,7 @@ test_up_nodes_alone (ArtemisTestServer *server, gconstpointer data)
 		artemis_test_assert_post (server->port, paths[i], "{'regionId':'SHA','zoneId':'z1'}",
 					  SOUP_STATUS_OK, expected);
 		assert_get (server, get, SOUP_STATUS_OK, expected);
-		/* Other zones and regions do not qualify, compared with case (spec §3.4). */
+		/* Other zones and regions do not qualify, compared with case (protocol §3.4). */
 		artemis_test_assert_post (server->port, paths[i], "{'regionId':'SHA','zoneId':'Z1'}",
 					  SOUP_STATUS_OK, NO_NODES);
 		artemis_test_assert_post (server->port, paths[i], "{'regionId':'sha','zoneId':'z1'}",
@@ -92,7 +92,7 @@ test_replication_endpoints (ArtemisTestServer *server, gconstpointer data)
 				  "{'failedInstances':null,'responseStatus':{'errorCode':'bad-request','message':"
 				  "'request.instances is null or empty.','status':'fail'}}");
 
-	/* The registry as stored, no version, other lists null (spec §3.3). */
+	/* The registry as stored, no version, other lists null (protocol §3.3). */
 	artemis_test_assert_post (server->port, services, "{'regionId':'sha','zoneId':'whatever'}", SOUP_STATUS_OK,
 				  "{'responseStatus':" OK ",'services':[{'instances':[" INSTANCE ("a", "z9") ","
 				  INSTANCE ("b", "z1") "],'logicInstances':null,'metadata':null,'routeRules':null,"
@@ -111,7 +111,7 @@ test_replication_endpoints (ArtemisTestServer *server, gconstpointer data)
 		    "present.','status':'fail'}}");
 }
 
-/* A starting node refuses clients but takes what peers send (spec §3.3: no status check). */
+/* A starting node refuses clients but takes what peers send (protocol §3.3: no status check). */
 static void
 test_replication_while_starting (ArtemisTestServer *server, gconstpointer data)
 {
@@ -287,7 +287,7 @@ test_replicates_client_writes (PeerFixture *fixture, gconstpointer data)
 	g_autofree char *heartbeat = artemis_test_json (INSTANCES (INSTANCE ("a", "z1")));
 	g_autofree char *reply = NULL;
 
-	/* What clients did and what succeeded only: b of another zone is refused (spec §11.1). */
+	/* What clients did and what succeeded only: b of another zone is refused (protocol §11.1). */
 	unknown = artemis_test_post (port, "/api/registry/heartbeat.json", INSTANCES (INSTANCE ("x", "z1")));
 	g_assert_nonnull (strstr (unknown->text, "data-not-found"));
 	registered = artemis_test_post (port, "/api/registry/register.json",
@@ -303,7 +303,7 @@ test_replicates_client_writes (PeerFixture *fixture, gconstpointer data)
 	artemis_test_ws_free (ws);
 	wait_received (fixture, 2);
 
-	/* What a peer sent is never sent on (spec §11.5). */
+	/* What a peer sent is never sent on (protocol §11.5). */
 	artemis_test_assert_post (port, "/api/replication/registry/register.json", INSTANCES (INSTANCE ("p", "z1")),
 				  SOUP_STATUS_OK, REGISTRY_OK);
 	artemis_test_assert_post (port, "/api/replication/registry/heartbeat.json", INSTANCES (INSTANCE ("p", "z1")),

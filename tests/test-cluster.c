@@ -6,7 +6,7 @@
 #include "artemis-core.h"
 
 /*
- * Cluster membership in core (spec §10): the node-list parser, finding
+ * Cluster membership in core (protocol §10): the node-list parser, finding
  * this node, the node lists and their order (§3.4), the targets of
  * replication and bootstrap, the cluster codec, and the start-up rule.
  */
@@ -156,7 +156,7 @@ test_local_node (Fixture *fixture, gconstpointer data)
 	configure (fixture);
 	nodes = artemis_cluster_get_nodes (fixture->cluster);
 	described = describe_nodes (nodes);
-	/* This zone first, then the others, each in configuration order (spec §10.2). */
+	/* This zone first, then the others, each in configuration order (protocol §10.2). */
 	g_assert_cmpstr (described, ==,
 			 "z1=http://10.0.0.1:8080/ctx/ z1=http://10.0.0.2:8080/ctx/ z1=http://10.0.0.3:8080/ctx/ "
 			 "z2=http://10.1.0.1:8080/ctx/ z3=http://10.2.0.1:8080/ctx");
@@ -281,7 +281,7 @@ test_peers (Fixture *fixture, gconstpointer data)
 	g_assert_cmpstr (peers_text, ==,
 			 "http://10.0.0.1:8080/ctx/ http://10.0.0.3:8080/ctx/ http://10.1.0.1:8080/ctx/ "
 			 "http://10.2.0.1:8080/ctx/");
-	/* Replication goes where registry is served or a node starts (spec §11.2), bootstrap only to up nodes (§11.6). */
+	/* Replication goes where registry is served or a node starts (protocol §11.2), bootstrap only to up nodes (§11.6). */
 	targets = artemis_cluster_dup_targets (fixture->cluster);
 	targets_text = join (targets);
 	g_assert_cmpstr (targets_text, ==,

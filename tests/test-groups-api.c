@@ -7,7 +7,7 @@
 #include "artemis-test-utils.h"
 
 /*
- * The group endpoints (spec §3.8, §3.10) and their logs (§3.7) against an
+ * The group endpoints (protocol §3.8, §3.10) and their logs (§3.7) against an
  * in-process server with its SQLite store, compared byte for byte with
  * the Java wire format, and what they do to discovery (§7.2, §8.1).
  * JSON is written with ' for ", see artemis_test_json(); the clock is pinned.
@@ -135,7 +135,7 @@ test_groups (ArtemisTestServer *server, gconstpointer data)
 	/* Spec Appendix B.5. */
 	post_ok (server, G "insert-groups.json", INSERT_GROUPS);
 	assert_post (server, G "get-all-groups.json", "{'regionId':'ignored'}", GROUPS (BLUE "," GREEN));
-	/* Filters ignore case; `groupId` is ignored (spec §14.2 #13); blank filters are dropped. */
+	/* Filters ignore case; `groupId` is ignored (protocol §14.2 #13); blank filters are dropped. */
 	assert_post (server, G "get-groups.json", "{'serviceId':'DEMO.HELLO','name':'Blue','groupId':2}",
 		     GROUPS (BLUE));
 	assert_post (server, G "get-groups.json", "{'appId':'100001','status':'active','zoneId':' '}",
@@ -205,7 +205,7 @@ test_route_rules (ArtemisTestServer *server, gconstpointer data)
 	assert_post (server, L "route-rule-logs.json", "{'name':'x','operation':'op','operatorId':'ops1'}", LOGS (""));
 }
 
-/* ---- route-rule groups and the release flow (spec §9.9) ---------------- */
+/* ---- route-rule groups and the release flow (protocol §9.9) ---------------- */
 
 static void
 test_route_rule_groups (ArtemisTestServer *server, gconstpointer data)
@@ -224,7 +224,7 @@ test_route_rule_groups (ArtemisTestServer *server, gconstpointer data)
 		 "{" CTX ",'routeRuleGroups':[{'groupId':1,'routeRuleId':1,'unreleasedWeight':70,'weight':99}]}");
 	assert_post (server, G "get-route-rule-groups.json", "{'groupId':1}", RRGS (RRG_OUT ("1", "1", "1", "70", "null")));
 
-	/* Spec §3.8's example. */
+	/* Protocol §3.8's example. */
 	later (server, 2);
 	post_ok (server, G "release-route-rule-groups.json",
 		 "{'extensions':'{}','operation':'op','operatorId':'ops1','reason':'r','routeRuleGroups':["
@@ -240,7 +240,7 @@ test_route_rule_groups (ArtemisTestServer *server, gconstpointer data)
 	post_ok (server, G "delete-route-rule-groups.json", "{" CTX ",'routeRuleGroupIds':[2]}");
 	assert_post (server, G "get-all-route-rule-groups.json", "{}", RRGS (RRG_OUT ("1", "1", "1", "70", "70")));
 
-	/* The weight logged is the request's unreleased one; none reads as 0 (spec §3.7). */
+	/* The weight logged is the request's unreleased one; none reads as 0 (protocol §3.7). */
 	assert_post (server, L "route-rule-group-logs.json", "{'routeRuleId':1}",
 		     LOGS (RRG_LOG ("1", "1", "1", "80", "op", "00") "," RRG_LOG ("2", "1", "2", "20", "op", "00") ","
 			   RRG_LOG ("3", "1", "1", "70", "op", "01") "," RRG_LOG ("4", "1", "1", "0", "op", "02") ","
@@ -269,7 +269,7 @@ test_route_rule_groups (ArtemisTestServer *server, gconstpointer data)
 static void
 test_create_route_rule (ArtemisTestServer *server, gconstpointer data)
 {
-	/* Spec §3.8's example: nothing released, so discovery serves 5 and 5. */
+	/* Protocol §3.8's example: nothing released, so discovery serves 5 and 5. */
 	post_ok (server, G "create-route-rule.json", CREATE_RULE ("active", "80", "20"));
 	assert_post (server, G "get-all-route-rules.json", "{}", RULES (AB_RULE));
 	assert_post (server, G "get-all-groups.json", "{}", GROUPS (BLUE "," GREEN));
@@ -305,7 +305,7 @@ test_create_route_rule (ArtemisTestServer *server, gconstpointer data)
 			   "'serviceId':'demo.hello','status':'active','token':'t','updateTime':" AT ("01") "}"));
 }
 
-/* ---- group tags (spec §9.4) -------------------------------------------- */
+/* ---- group tags (protocol §9.4) -------------------------------------------- */
 
 #define TAGS(group, tags) "{'groupId':" group ",'tags':{" tags "}}"
 #define ALL_TAGS(list) "{'allGroupTags':[" list "],'responseStatus':" OK "}"
@@ -319,7 +319,7 @@ test_group_tags (ArtemisTestServer *server, gconstpointer data)
 		 "{'groupTagsList':[{'groupId':1,'tags':{'owner':'team-a','tier':'gold',' ':'x','empty':''}}]}");
 	assert_post (server, G "get-all-group-tags.json", "{}",
 		     ALL_TAGS (TAGS ("1", "'owner':'team-a','tier':'gold'")));
-	/* `tagId` and `tagKey` are ignored (spec §14.2 #13). */
+	/* `tagId` and `tagKey` are ignored (protocol §14.2 #13). */
 	assert_post (server, G "get-group-tags.json", "{'groupId':1,'tagId':5,'tagKey':'x'}",
 		     "{'groupTags':" TAGS ("1", "'owner':'team-a','tier':'gold'") ",'responseStatus':" OK "}");
 	assert_post (server, G "get-group-tags.json", "{'groupId':2}", "{'groupTags':null,'responseStatus':" OK "}");
@@ -344,7 +344,7 @@ test_group_tags (ArtemisTestServer *server, gconstpointer data)
 	assert_post (server, G "get-all-group-tags.json", "{}", ALL_TAGS (TAGS ("1", "'tier':'gold'")));
 }
 
-/* ---- group operations (spec §9.5, §7.3 rule 4) ------------------------- */
+/* ---- group operations (protocol §9.5, §7.3 rule 4) ------------------------- */
 
 #define OPERATE(operations, complete)                                                             \
 	"{" CTX ",'groupOperationsList':[{'groupId':1,'operations':" operations "}],'operationComplete':" \
@@ -400,7 +400,7 @@ test_group_operations (ArtemisTestServer *server, gconstpointer data)
 	",'operatorId':'ops1','regionId':'SHA','serviceId':'demo.hello','status':'active','token':'t',"           \
 	"'zoneId':'SHA-Z1'}"
 
-/* operate-group-operation: the group by name, created when missing (spec §3.8, Appendix B.5). */
+/* operate-group-operation: the group by name, created when missing (protocol §3.8, Appendix B.5). */
 static void
 test_operate_group_operation (ArtemisTestServer *server, gconstpointer data)
 {
@@ -421,7 +421,7 @@ test_operate_group_operation (ArtemisTestServer *server, gconstpointer data)
 		     LOGS (GROUP_LOG ("1", "blue", "SHA", "SHA-Z1", "100001", "active", "pullout", "null", "00")));
 }
 
-/* ---- group instances (spec §9.6) --------------------------------------- */
+/* ---- group instances (protocol §9.6) --------------------------------------- */
 
 #define MEMBER_LOG(id, instance, second)                                                                   \
 	"{'createTime':" AT (second) ",'groupId':1,'id':" id ",'instanceId':'" instance "','operation':'op',"  \
@@ -451,7 +451,7 @@ test_group_instances (ArtemisTestServer *server, gconstpointer data)
 			   MEMBER_LOG ("4", "i-9", "02")));
 }
 
-/* ---- logical instances (spec §9.7) ------------------------------------- */
+/* ---- logical instances (protocol §9.7) ------------------------------------- */
 
 #define LOGIC_IN                                                                                             \
 	"{'description':'F5 VIP','groupId':'blue','healthCheckUrl':'http://10.0.0.8/hc','instanceId':'lb-1',"  \
@@ -486,7 +486,7 @@ test_service_instances (ArtemisTestServer *server, gconstpointer data)
 		     "{'responseStatus':" OK ",'serviceInstances':[" LOGIC_OUT "]}");
 	assert_post (server, G "get-service-instances.json", "{'instanceId':'lb-2'}",
 		     "{'responseStatus':" OK ",'serviceInstances':[]}");
-	/* Discovered as `up` logical instances (spec §7.2), pulled out like any other (§7.3). */
+	/* Discovered as `up` logical instances (protocol §7.2), pulled out like any other (§7.3). */
 	assert_lookup (server, SERVICE ("", LOGIC_SERVED, ""));
 	post_ok (server, "/api/management/operate-instance.json", PULL_LB ("false"));
 	assert_lookup (server, SERVICE ("", "", ""));
@@ -507,7 +507,7 @@ test_service_instances (ArtemisTestServer *server, gconstpointer data)
 		     LOGS (LOGIC_LOG ("1", "00") "," LOGIC_LOG ("2", "01")));
 }
 
-/* ---- canary (spec §3.10, §8.4) ----------------------------------------- */
+/* ---- canary (protocol §3.10, §8.4) ----------------------------------------- */
 
 #define CANARY(ips) "{'appId':'100001'," CTX ",'canaryIps':" ips ",'serviceId':'demo.hello'}"
 #define I_CANARY INSTANCE ("10.0.0.9", "null")
@@ -528,7 +528,7 @@ test_canary (ArtemisTestServer *server, gconstpointer data)
 			     "'demo.hello/sha/canary/100001','metadata':null,'name':'100001','regionId':'SHA',"
 			     "'serviceId':'demo.hello','status':'active','zoneId':'canary'}"));
 	assert_post (server, G "get-all-route-rule-groups.json", "{}", RRGS (RRG_OUT ("1", "1", "1", "5", "null")));
-	/* The canary group's instances are materialised (spec §7.2 step 3). */
+	/* The canary group's instances are materialised (protocol §7.2 step 3). */
 	assert_lookup (server, SERVICE (I_BLUE "," I_CANARY, "",
 					CANARY_SERVED ("['10.0.0.9','10.0.0.10']", I_CANARY)));
 
@@ -547,7 +547,7 @@ test_canary (ArtemisTestServer *server, gconstpointer data)
 			   MEMBER_LOG ("5", "10.0.0.10", "02") "," MEMBER_LOG ("6", "10.0.0.11", "02")));
 }
 
-/* ---- what discovery serves (spec §8.1) --------------------------------- */
+/* ---- what discovery serves (protocol §8.1) --------------------------------- */
 
 static void
 test_discovery (ArtemisTestServer *server, gconstpointer data)
@@ -674,7 +674,7 @@ test_concurrent_writes (ArtemisTestServer *server, gconstpointer data)
 	artemis_test_assert_post (server->port, G "get-all-route-rules.json", "{}", SOUP_STATUS_OK, RULES (AB_RULE));
 }
 
-/* Only POST (spec §3.8). */
+/* Only POST (protocol §3.8). */
 static void
 test_methods (ArtemisTestServer *server, gconstpointer data)
 {

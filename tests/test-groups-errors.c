@@ -4,7 +4,7 @@
 #include "artemis-test-utils.h"
 
 /*
- * What the group endpoints (spec §3.8, §3.10, §3.7) refuse: bad input on
+ * What the group endpoints (protocol §3.8, §3.10, §3.7) refuse: bad input on
  * every one of them — bad-request naming the member, HTTP 400 for a body
  * that does not decode — with nothing written; writes on a node not up;
  * writes to a store that fails. JSON is written with ' for ".
@@ -104,7 +104,7 @@ static const BadInput bad_inputs[] = {
 	  BAD ("update route-rule-groups failed. extensions is null or empty") },
 	{ G "update-route-rule-groups.json", "{" CTX ",'routeRuleGroups':[]}", 200,
 	  BAD ("update route-rule-groups failed. routeRuleGroups is null or empty") },
-	/* Java's message for a failed release (spec §14.2 #20). */
+	/* Java's message for a failed release (protocol §14.2 #20). */
 	{ G "release-route-rule-groups.json", "{" CTX ",'routeRuleGroups':[{'groupId':2,'routeRuleId':1}]}", 200,
 	  BAD ("get route-rule-groups failed. routeRuleGroups[0]: group 2 is not in route rule 1") },
 	{ G "release-route-rule-groups.json", "{" CTX ",'routeRuleGroups':[{'groupId':1}]}", 200,
@@ -187,7 +187,7 @@ static const BadInput bad_inputs[] = {
 	  BAD ("delete group instances failed. groupInstanceIds[0] is null") },
 	{ G "get-group-instances.json", "{'instanceId':{}}", 400,
 	  MALFORMED ("instanceId: Invalid value at byte 14: expected a string, found an object") },
-	/* logical instances: a null metadata is refused, as in Java (spec §3.8) */
+	/* logical instances: a null metadata is refused, as in Java (protocol §3.8) */
 	{ G "insert-service-instances.json", "{" CTX ",'serviceInstances':[" LOGIC_IN ("null") "]}", 200,
 	  BAD ("insert service instances failed. serviceInstances[0].metadata is null or empty") },
 	{ G "insert-service-instances.json", "{" CTX ",'serviceInstances':[{'port':'x'}]}", 400,

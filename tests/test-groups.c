@@ -9,7 +9,7 @@
 #include "artemis-record-table.h"
 
 /*
- * Core group state (spec §7.2, §7.3 rule 4, §8.1, §9.3–§9.10) without HTTP
+ * Core group state (protocol §7.2, §7.3 rule 4, §8.1, §9.3–§9.10) without HTTP
  * or a store: the row tables, the writes of a request, what discovery
  * serves through the group and management filters, which instances group
  * operations take down, and which changes push a reload.
@@ -247,7 +247,7 @@ test_decode (void)
 			 "\"name\":\"blue\",\"regionId\":null,\"serviceId\":null,\"status\":null,\"zoneId\":null}");
 }
 
-/* ---- what discovery serves (spec §8.1) --------------------------------- */
+/* ---- what discovery serves (protocol §8.1) --------------------------------- */
 
 #define SERVED(key, weight) \
 	"{'groupKey':'demo.hello/sha/sha-z1/" key "','instanceIds':null,'instances':null,'metadata':null,'weight':" weight "}"
@@ -280,12 +280,12 @@ test_served_rules (Fixture *fixture, gconstpointer data)
 	apply (fixture, artemis_group_writes_release_rule_groups,
 	       "{" CTX ",'routeRuleGroups':[{'routeRuleId':1,'groupId':1},{'routeRuleId':1,'groupId':2},"
 	       "{'routeRuleId':1,'groupId':3}]}");
-	/* fixWeight (spec §2.4): above 10000 gives 10000, below 0 gives 5, 0 stays. */
+	/* fixWeight (protocol §2.4): above 10000 gives 10000, below 0 gives 5, 0 stays. */
 	assert_discovered (fixture, SERVICE ("", "", "{'groups':[" SERVED ("a", "10000") "," SERVED ("b", "5") ","
 					      SERVED ("c", "0") "],'routeId':'r','strategy':'s'}"));
 }
 
-/* ---- group operations (spec §7.3 rule 4) ------------------------------- */
+/* ---- group operations (protocol §7.3 rule 4) ------------------------------- */
 
 static void
 test_group_down (Fixture *fixture, gconstpointer data)
@@ -313,7 +313,7 @@ test_group_down (Fixture *fixture, gconstpointer data)
 	g_assert_false (artemis_management_is_instance_down (fixture->management, in_a));
 }
 
-/* ---- pushes (spec §9.10) ------------------------------------------------ */
+/* ---- pushes (protocol §9.10) ------------------------------------------------ */
 
 static void
 test_pushes (Fixture *fixture, gconstpointer data)
@@ -341,7 +341,7 @@ test_pushes (Fixture *fixture, gconstpointer data)
 	g_assert_cmpstr (fixture->reloads->str, ==, "demo.hello ");
 }
 
-/* ---- canary (spec §7.2 step 3, §7.3 caveat) ----------------------------- */
+/* ---- canary (protocol §7.2 step 3, §7.3 caveat) ----------------------------- */
 
 static void
 test_canary (Fixture *fixture, gconstpointer data)

@@ -20,7 +20,7 @@
 
 /*
  * The slowest answer to a status request allowed while a hostile request
- * is served. Java clients give up after 100 ms (spec §1.2); the bound is
+ * is served. Java clients give up after 100 ms (protocol §1.2); the bound is
  * looser because the machine is shared and sanitizers slow everything
  * several times, but far below the stalls this guards against (14 s to
  * 68 s for a group batch, 11 s for an amplified registration).

@@ -6,7 +6,7 @@
 #include "artemis-test-utils.h"
 
 /*
- * The management endpoints (spec §3.6, §3.7, §3.9) against an in-process
+ * The management endpoints (protocol §3.6, §3.7, §3.9) against an in-process
  * server with its SQLite store, compared byte for byte with the Java wire
  * format: every endpoint, the filter's effect on discovery, the management
  * view, bad input (nothing written), a node not up, a failing store.
@@ -148,12 +148,12 @@ later (ArtemisTestServer *server, guint seconds)
 	server->now_ms = ARTEMIS_TEST_EPOCH_MS + seconds * 1000;
 }
 
-/* ---- instances (spec §3.6) --------------------------------------------- */
+/* ---- instances (protocol §3.6) --------------------------------------------- */
 
 static void
 test_operate_instance (ArtemisTestServer *server, gconstpointer data)
 {
-	/* Spec §3.6's example. */
+	/* Protocol §3.6's example. */
 	assert_post (server, M "operate-instance.json", PULL_I1 ("false"), STATUS (OK));
 	/* Read back ignoring case; the key as stored. */
 	assert_post (server, M "instance-operations.json",
@@ -171,7 +171,7 @@ test_operate_instance (ArtemisTestServer *server, gconstpointer data)
 		     "{'operations':null,'responseStatus':" OK "}");
 	assert_post (server, M "instance-down.json", "{'instance':" I1 "}", "{'down':false,'responseStatus':" OK "}");
 	assert_lookup (server, "demo.hello", SERVICE ("demo.hello", I1));
-	/* Every filter is optional, ignores case, and drops blank values (spec §3.7). */
+	/* Every filter is optional, ignores case, and drops blank values (protocol §3.7). */
 	assert_post (server, L "instance-operation-logs.json", "{}",
 		     LOGS (INSTANCE_LOG ("1", "false", "00") "," INSTANCE_LOG ("2", "true", "01")));
 	assert_post (server, L "instance-operation-logs.json",
@@ -196,7 +196,7 @@ test_all_instance_operations (ArtemisTestServer *server, gconstpointer data)
 	assert_post (server, M "all-instance-operations.json", "{'regionId':'SHA'}", all);
 	assert_get (server, M "all-instance-operations.json?regionId=SHA", all);
 	assert_get (server, M "all-instance-operations.json", all);
-	/* The region is compared exactly (spec §3.6). */
+	/* The region is compared exactly (protocol §3.6). */
 	assert_post (server, M "all-instance-operations.json", "{'regionId':'sha'}", none);
 }
 
@@ -238,7 +238,7 @@ test_operate_server (ArtemisTestServer *server, gconstpointer data)
 		     LOGS (SERVER_LOG ("1", "false", "00")));
 }
 
-/* ---- zones (spec §3.9) --------------------------------------------------- */
+/* ---- zones (protocol §3.9) --------------------------------------------------- */
 
 #define ZONE_OPERATIONS "{'operations':['pullout'],'zoneKey':" ZONE_KEY "}"
 
@@ -361,7 +361,7 @@ test_filter_snapshots (ArtemisTestServer *server, gconstpointer data)
 		     "'responseStatus':" OK ",'version':1700000090000}");
 }
 
-/* ---- the management view (spec §7.4) ----------------------------------- */
+/* ---- the management view (protocol §7.4) ----------------------------------- */
 
 static void
 test_view (ArtemisTestServer *server, gconstpointer data)
@@ -376,7 +376,7 @@ test_view (ArtemisTestServer *server, gconstpointer data)
 	assert_get (server, M "services.json?regionId=SHA&zoneId=SHA-Z1", view);
 	assert_post (server, M "service.json", "{'regionId':'SHA','serviceId':'THIRD.SVC','zoneId':'SHA-Z1'}",
 		     "{'groups':[],'responseStatus':" OK ",'service':" SERVICE ("third.svc", VIEW_I4 ("up")) "}");
-	/* Unknown: `instances` null (spec §7.5). */
+	/* Unknown: `instances` null (protocol §7.5). */
 	assert_post (server, M "service.json", "{'serviceId':'nope'}",
 		     "{'groups':[],'responseStatus':" OK ",'service':{'instances':null,'logicInstances':[],"
 		     "'metadata':null,'routeRules':[],'serviceId':'nope'}}");
@@ -401,7 +401,7 @@ typedef struct {
 #define ZONES(list) "{" WHO ",'zoneOperationsList':" list "}"
 
 static const BadInput bad_inputs[] = {
-	/* operate-instance: Java's messages, in Java's order (spec §3.6). */
+	/* operate-instance: Java's messages, in Java's order (protocol §3.6). */
 	{ M "operate-instance.json", "{'operation':'x'," WHO "}", 200, BAD ("instanceKey is null") },
 	{ M "operate-instance.json", OPERATE (KEY ("' '", "'s'", "'i'"), "'x'", "'o'", "'t'"), 200,
 	  BAD ("regionId is null or empty") },

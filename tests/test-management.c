@@ -7,7 +7,7 @@
 #include "artemis-filter-management-plugin.h"
 
 /*
- * Core management state (spec §7.3, §7.4, §9.1, §9.2): the down predicate,
+ * Core management state (protocol §7.3, §7.4, §9.1, §9.2): the down predicate,
  * the writes an operation makes, the pushes its changes append to the
  * change log, the management filter, the management view, and the codec.
  * JSON is written with ' for ".
@@ -171,7 +171,7 @@ operate (Fixture *fixture, ArtemisOperationTarget target, const char *service_id
 #define SERVER ARTEMIS_OPERATION_TARGET_SERVER
 #define ZONE ARTEMIS_OPERATION_TARGET_ZONE
 
-/* ---- the down predicate (spec §7.3) ------------------------------------ */
+/* ---- the down predicate (protocol §7.3) ------------------------------------ */
 
 static void
 assert_down (Fixture *fixture, gboolean d1, gboolean d2, gboolean d3)
@@ -271,7 +271,7 @@ test_prepare_writes (Fixture *fixture, gconstpointer data)
 	g_assert_cmpuint (fixture->changed_signals, ==, 1);
 }
 
-/* ---- pushes (spec §4.5, §9.1, §9.2) ------------------------------------ */
+/* ---- pushes (protocol §4.5, §9.1, §9.2) ------------------------------------ */
 
 static void
 test_push_instance (Fixture *fixture, gconstpointer data)
@@ -480,7 +480,7 @@ test_list (Fixture *fixture, gconstpointer data)
 	operate (fixture, INSTANCE, "demo.hello", "i-2", "pullout", FALSE);
 	operate (fixture, SERVER, NULL, "10.0.0.9", "pullout", FALSE);
 	all = artemis_management_list (fixture->management, INSTANCE, " ");
-	/* The region filter is exact (spec §3.6). */
+	/* The region filter is exact (protocol §3.6). */
 	sha = artemis_management_list (fixture->management, INSTANCE, "sha");
 	servers = artemis_management_list (fixture->management, SERVER, NULL);
 	assert_json (encode_list (all),
@@ -509,7 +509,7 @@ test_writable (Fixture *fixture, gconstpointer data)
 			 "status: starting, canServiceRegistry: null, canServiceDiscovery: null }");
 }
 
-/* ---- the management view (spec §7.4) ------------------------------------ */
+/* ---- the management view (protocol §7.4) ------------------------------------ */
 
 static char *
 encode_services (GPtrArray *services)
@@ -687,7 +687,7 @@ test_key_check (void)
 	g_assert_false (artemis_operation_key_check (zone, &error));
 	g_assert_cmpstr (error->message, ==, "serviceId is null or empty");
 	g_clear_error (&error);
-	/* Unlike Java's dotted strings, the parts stay apart (spec §14.2 #6). */
+	/* Unlike Java's dotted strings, the parts stay apart (protocol §14.2 #6). */
 	g_assert_cmpstr (identity_a, !=, identity_b);
 	g_assert_false (artemis_operation_check_operator (" ", "", &error));
 	g_assert_cmpstr (error->message, ==, "operatorId is null or empty");

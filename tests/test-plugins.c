@@ -304,7 +304,7 @@ test_group_key_is_local (void)
 	g_assert_false (artemis_group_key_is_local ("svc/sha/z1/g", NULL, "z1"));
 }
 
-/* ---- route rules (spec §8.2) ------------------------------------------- */
+/* ---- route rules (protocol §8.2) ------------------------------------------- */
 
 static void
 test_instance_group_key (void)

@@ -176,7 +176,7 @@ test_backoff_and_retry_rule (void)
 	g_assert_cmpint (artemis_peer_backoff_ms (7, 100, 5000), ==, 5000);
 	g_assert_cmpint (artemis_peer_backoff_ms (1000, 100, 5000), ==, 5000);
 
-	/* Spec §11.4. */
+	/* Protocol §11.4. */
 	for (const char *const *code = (const char *const[]){ "bad-request", "no-permission", "internal-service-error",
 							       "service-unavailable", NULL };
 	     *code != NULL; code++)

@@ -7,7 +7,7 @@
 #include "artemis-test-ws.h"
 
 /*
- * The release flow (spec §9.9) end to end in one process: weights proposed
+ * The release flow (protocol §9.9) end to end in one process: weights proposed
  * are invisible until released, then discovery, the route endpoint and the
  * WebSocket subscribers all see them at once (§9.10: a `reload` in the
  * change log, pushed). Also which changes push a reload, and how the route
@@ -189,7 +189,7 @@ test_release (ArtemisTestServer *server, gconstpointer data)
 	g_assert_cmpuint (picks_in (server, "ab-rule", 1000, "green"), ==, 500);
 }
 
-/* ---- what pushes a reload (spec §9.10) --------------------------------- */
+/* ---- what pushes a reload (protocol §9.10) --------------------------------- */
 
 static void
 test_reloads (ArtemisTestServer *server, gconstpointer data)
@@ -251,12 +251,12 @@ test_route_rules (ArtemisTestServer *server, gconstpointer data)
 	g_assert_nonnull (strstr (unknown->text, "\"errorCode\":\"data-not-found\",\"message\":\"Route rule nope is "
 						 "not found.\""));
 
-	/* Canary callers: the canary rule's group holds the canary instances (spec §8.4). */
+	/* Canary callers: the canary rule's group holds the canary instances (protocol §8.4). */
 	post_ok (server, "/api/management/canary/update-canary-ips.json",
 		 "{'appId':'100001'," CTX ",'canaryIps':['g-2'],'serviceId':'demo.hello'}");
 	g_assert_cmpuint (picks_in (server, "canary-route-rule", 100, "green"), ==, 100);
 
-	/* A group pulled out leaves every rule (spec §7.3 rule 4). */
+	/* A group pulled out leaves every rule (protocol §7.3 rule 4). */
 	post_ok (server, G "operate-group-operation.json",
 		 "{" CTX ",'appId':'100001','name':'blue','regionId':'SHA','serviceId':'demo.hello',"
 		 "'status':'active','zoneId':'SHA-Z1','operationComplete':false}");

@@ -368,7 +368,7 @@ test_group_limits (ArtemisTestServer *server, gconstpointer data)
 			"{'responseStatus':" OK ",'routeRules':[]}");
 	assert_post_as (server->port, M "group/get-route-rules.json", NULL, "{}", SOUP_STATUS_OK,
 			"{'responseStatus':" LIMITED ",'routeRules':null}");
-	/* The get-all reads are not limited (spec §3.8). */
+	/* The get-all reads are not limited (protocol §3.8). */
 	assert_post_as (server->port, M "group/get-all-groups.json", NULL, "{}", SOUP_STATUS_OK,
 			"{'groups':[],'responseStatus':" OK "}");
 	assert_post_as (server->port, M "group/get-all-groups.json", NULL, "{}", SOUP_STATUS_OK,

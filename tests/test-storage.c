@@ -259,7 +259,7 @@ test_sqlite_round_trip (Fixture *fixture, gconstpointer data)
 	}
 }
 
-/* Keys ignore case (spec §9): a put updates in place, keeping the first spelling. */
+/* Keys ignore case (protocol §9): a put updates in place, keeping the first spelling. */
 static void
 test_sqlite_upsert (Fixture *fixture, gconstpointer data)
 {

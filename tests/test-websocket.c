@@ -7,7 +7,7 @@
 #include "artemis-test-ws.h"
 
 /*
- * The three WebSocket endpoints (PROTOCOL.md §4) against an in-process
+ * The three WebSocket endpoints (protocol §4) against an in-process
  * server, byte for byte, plus their limits and backpressure; the memory
  * bound is also checked on the real daemon. JSON is written with ' for "
  * (see artemis_test_json()); the registry clock is injected, so every
@@ -202,7 +202,7 @@ test_heartbeat (ArtemisTestServer *server, gconstpointer data)
 	g_autoptr (ArtemisTestWs) ws = artemis_test_ws_connect (server->port, HEARTBEAT_PATH);
 
 	assert_post (server, REGISTER, INSTANCES (I1), REGISTRY_OK);
-	/* Spec §4.2's exchange: the unknown instance comes back as data-not-found. */
+	/* Protocol §4.2's exchange: the unknown instance comes back as data-not-found. */
 	send_json (ws, INSTANCES (I1 "," I2));
 	assert_text (ws, I2_NOT_EXISTING);
 
@@ -240,7 +240,7 @@ test_heartbeat_renews (ArtemisTestServer *server, gconstpointer data)
 	assert_text (ws, NOT_EXISTING ("sha/sha-z1/demo.hello/i-1", I1));
 }
 
-/* ---- the Java client's flow (CLIENT.md §2, §5), through libsoup's client ---- */
+/* ---- the Java client's flow (protocol §15.2, §15.5), through libsoup's client ---- */
 
 typedef struct {
 	SoupWebsocketConnection *connection;
@@ -362,7 +362,7 @@ test_instance_change (ArtemisTestServer *server, gconstpointer data)
 	assert_post (server, REGISTER, INSTANCES (I1 "," I3), REGISTRY_OK);
 	assert_text (ws, CHANGE (EPOCH, "new", I1));
 	assert_text (other, CHANGE (EPOCH, "new", I3));
-	/* Every register is a `new`, even of a known instance (spec §4.5). */
+	/* Every register is a `new`, even of a known instance (protocol §4.5). */
 	server->now_ms += 1000;
 	assert_post (server, REGISTER, INSTANCES (I1), REGISTRY_OK);
 	assert_text (ws, CHANGE ("1700000001000", "new", I1));
@@ -567,7 +567,7 @@ test_client_close (ArtemisTestServer *server, gconstpointer data)
 	assert_connections (server, 0, 0);
 }
 
-/* Pings of a Java client must come back within 1 s (CLIENT.md §4), also under load. */
+/* Pings of a Java client must come back within 1 s (protocol §15.4), also under load. */
 typedef struct {
 	ArtemisTestServer *server;
 	GPtrArray *instances;
@@ -726,7 +726,7 @@ test_connections (ArtemisTestServer *server, gconstpointer data)
 	g_autoptr (ArtemisTestWs) d1 = artemis_test_ws_connect (server->port, DISCOVERY_PATH);
 	g_autoptr (ArtemisTestWs) all = artemis_test_ws_connect (server->port, ALL_CHANGES_PATH);
 
-	/* all-instance-change is not counted (spec §3.5). */
+	/* all-instance-change is not counted (protocol §3.5). */
 	assert_connections (server, 2, 1);
 	g_clear_pointer (&h1, artemis_test_ws_free);
 	assert_connections (server, 1, 1);

@@ -62,7 +62,7 @@ artemis_cluster_codec_encode_instances (GPtrArray *instances)
 
 /* ---- decoders ---------------------------------------------------------- */
 
-/* A responseStatus: only its errorCode matters to a peer (spec §11.4). */
+/* A responseStatus: only its errorCode matters to a peer (protocol §11.4). */
 static gboolean
 read_error_code (ArtemisJsonScanner *scanner, char **error_code, GError **error)
 {
@@ -285,7 +285,7 @@ same_key_part (const ArtemisInstance *a, const ArtemisInstance *b, ArtemisInstan
 	return g_strcmp0 (key_a, key_b) == 0;
 }
 
-/* InstanceKey equality: region, service and instance id, ignoring case (spec §1.6). */
+/* InstanceKey equality: region, service and instance id, ignoring case (protocol §1.6). */
 static gboolean
 same_instance_key (const ArtemisInstance *a, const ArtemisInstance *b)
 {
@@ -408,7 +408,7 @@ artemis_cluster_codec_decode_services (const char *data, gsize len, GError **err
 	if (!decode_answer (data, len, "services", read_services, &instances, &error_code, error) ||
 	    !require_success (error_code, error))
 		return NULL;
-	/* Spec §11.6 step 3: a null list is no answer. */
+	/* Protocol §11.6 step 3: a null list is no answer. */
 	if (instances == NULL) {
 		g_set_error_literal (error, ARTEMIS_ERROR, ARTEMIS_ERROR_FAILED, "services is null");
 		return NULL;

@@ -11,7 +11,7 @@ struct _ArtemisCluster {
 	GObject parent_instance;
 
 	ArtemisNode *node;
-	/* ArtemisClusterNode: this zone's nodes, then the other zones' (spec §10.2 allNodes). */
+	/* ArtemisClusterNode: this zone's nodes, then the other zones' (protocol §10.2 allNodes). */
 	GPtrArray *nodes;
 };
 
@@ -51,7 +51,7 @@ is_http_url (const char *url)
 	       g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0;
 }
 
-/* A node's identity is its lower-case zone/url (spec §2.8; the region is everybody's). */
+/* A node's identity is its lower-case zone/url (protocol §2.8; the region is everybody's). */
 static gboolean
 same_node (const ArtemisClusterNode *a, const char *zone_id, const char *url)
 {
@@ -189,7 +189,7 @@ is_own_url (const char *url, const char *own_url)
 	       uri_port (uri) == uri_port (own);
 }
 
-/* Spec §10.2: this zone's nodes first, then the others, each in configuration order. */
+/* Protocol §10.2: this zone's nodes first, then the others, each in configuration order. */
 static GPtrArray *
 order_by_zone (GPtrArray *parsed, const char *own_zone)
 {
@@ -326,7 +326,7 @@ artemis_cluster_select_nodes (ArtemisCluster *self, ArtemisClusterCapability cap
 	for (guint i = 0; i < self->nodes->len; i++) {
 		ArtemisClusterNode *node = g_ptr_array_index (self->nodes, i);
 		ArtemisNodeStatus status = artemis_cluster_get_node_status (self, node);
-		/* Java compares these with case (spec §3.4). */
+		/* Java compares these with case (protocol §3.4). */
 		gboolean same_place = g_strcmp0 (node->zone_id, zone_id) == 0 && g_strcmp0 (own_region, region_id) == 0;
 
 		if (serves (&status, capability) && (allows_other_zones (&status, capability) || same_place))

@@ -12,11 +12,11 @@ G_BEGIN_DECLS
  * @url: the node's base URL as configured (context path included).
  * @zone_id: its zone.
  * @is_local: whether it is this node.
- * @status: its status as last polled (spec §10.4); unused for this node,
+ * @status: its status as last polled (protocol §10.4); unused for this node,
  *   whose live status always counts.
  * @polled: whether a poll of it has ended at least once (answered or not).
  *
- * One node of `[cluster] nodes` (spec §10.1). All nodes are in this node's
+ * One node of `[cluster] nodes` (protocol §10.1). All nodes are in this node's
  * region. Owned by the #ArtemisCluster.
  */
 typedef struct {
@@ -30,7 +30,7 @@ typedef struct {
 void artemis_cluster_node_free (ArtemisClusterNode *node);
 
 /*
- * Parses `zone:url[,url][;zone:url…]` (spec §10.1): zone entries split on
+ * Parses `zone:url[,url][;zone:url…]` (protocol §10.1): zone entries split on
  * `;`, the first `:` of an entry ends its zone, URLs split on `,`, every
  * piece trimmed and blank pieces skipped. A new array of
  * #ArtemisClusterNode in the order written (a repeated node once), or NULL
@@ -39,7 +39,7 @@ void artemis_cluster_node_free (ArtemisClusterNode *node);
  */
 GPtrArray *artemis_cluster_parse_nodes (const char *text, GError **error);
 
-/* Which capability a node list is about (spec §3.4). */
+/* Which capability a node list is about (protocol §3.4). */
 typedef enum {
 	ARTEMIS_CLUSTER_REGISTRY,
 	ARTEMIS_CLUSTER_DISCOVERY,
@@ -49,7 +49,7 @@ typedef enum {
 G_DECLARE_FINAL_TYPE (ArtemisCluster, artemis_cluster, ARTEMIS, CLUSTER, GObject)
 
 /*
- * The membership of a cluster as this node sees it (spec §10): the nodes
+ * The membership of a cluster as this node sees it (protocol §10): the nodes
  * configured, which one is this node, and the last polled status of each
  * other node. It only keeps the model; the daemon polls the peers (HTTP
  * lives in api/) and reports here. Main loop only.
@@ -61,7 +61,7 @@ ArtemisCluster *artemis_cluster_new (ArtemisNode *node);
 
 /*
  * Takes the node list @nodes_text and finds this node in it: the entry of
- * its zone whose host and port are those of the node's URL (spec §10.2:
+ * its zone whose host and port are those of the node's URL (protocol §10.2:
  * the URL of `[deployment] node-url`, or the one derived from the host and
  * port). That entry's URL becomes the node's URL. FALSE with @error set
  * when the list does not parse; the cluster is then left as it was.
@@ -81,7 +81,7 @@ void artemis_cluster_set_peer_status (ArtemisCluster *cluster, const char *url, 
 
 /*
  * The nodes a client at @region_id/@zone_id may use for @capability
- * (spec §3.4), in the order of artemis_cluster_get_nodes(): those whose
+ * (protocol §3.4), in the order of artemis_cluster_get_nodes(): those whose
  * status can serve it and that either allow callers of other zones or are
  * in the caller's zone and region, compared with case. A new array of
  * borrowed nodes.
@@ -89,14 +89,14 @@ void artemis_cluster_set_peer_status (ArtemisCluster *cluster, const char *url, 
 GPtrArray *artemis_cluster_select_nodes (ArtemisCluster *cluster, ArtemisClusterCapability capability,
 					 const char *region_id, const char *zone_id);
 
-/* The other nodes, this zone's first (spec §10.2 otherNodes): whom to poll. */
+/* The other nodes, this zone's first (protocol §10.2 otherNodes): whom to poll. */
 GStrv artemis_cluster_dup_peer_urls (ArtemisCluster *cluster);
 /*
  * The other nodes whose last status can serve registry, or is `starting`:
- * where writes replicate (spec §11.2, and docs/compatibility.md).
+ * where writes replicate (protocol §11.2, and docs/compatibility.md).
  */
 GStrv artemis_cluster_dup_targets (ArtemisCluster *cluster);
-/* The other nodes whose last status is `up`, this zone's first: where to copy the registry from (spec §11.6). */
+/* The other nodes whose last status is `up`, this zone's first: where to copy the registry from (protocol §11.6). */
 GStrv artemis_cluster_dup_bootstrap_peers (ArtemisCluster *cluster);
 /* Whether every other node was polled at least once. */
 gboolean artemis_cluster_all_peers_polled (ArtemisCluster *cluster);

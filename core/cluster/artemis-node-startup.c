@@ -22,7 +22,7 @@ G_DEFINE_FINAL_TYPE (ArtemisNodeStartup, artemis_node_startup, G_TYPE_OBJECT)
 ArtemisStartupStep
 artemis_node_startup_next_step (gboolean has_peers, gboolean has_up_peer, gboolean all_polled, gboolean timed_out)
 {
-	/* A lone node keeps Java's rule: force-up or nothing (spec §14.2 #11). */
+	/* A lone node keeps Java's rule: force-up or nothing (protocol §14.2 #11). */
 	if (!has_peers)
 		return ARTEMIS_STARTUP_WAIT;
 	if (has_up_peer)
@@ -84,7 +84,7 @@ go_up (ArtemisNodeStartup *self, const char *why)
 }
 
 /*
- * As coming from a peer, so not replicated again (spec §11.6 step 3), and
+ * As coming from a peer, so not replicated again (protocol §11.6 step 3), and
  * as a peer's heartbeat: an instance peers already replicated here while
  * the copy was on its way is newer than the copy, and is only renewed.
  */

@@ -17,7 +17,7 @@ typedef enum {
 } ArtemisStartupStep;
 
 /*
- * The rule of a starting node (spec §10.3, with the deviation of
+ * The rule of a starting node (protocol §10.3, with the deviation of
  * docs/compatibility.md): bootstrap from an up peer when there is one; go
  * up empty when every peer has been polled and none is up (a cluster
  * starting all at once), or when @timed_out. A node without peers waits:

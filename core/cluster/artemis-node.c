@@ -197,7 +197,7 @@ artemis_node_can_serve_discovery (ArtemisNode *self)
 	return can_serve (self->state, self->can_serve_discovery);
 }
 
-/* Blank never matches (spec §5.2: "blank counts as different"). */
+/* Blank never matches (protocol §5.2: "blank counts as different"). */
 static gboolean
 same_ignoring_case (const char *a, const char *b)
 {

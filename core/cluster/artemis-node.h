@@ -31,9 +31,9 @@ typedef enum {
  * @allow_registry_from_other_zone: `allowRegistryFromOtherZone`.
  * @allow_discovery_from_other_zone: `allowDiscoveryFromOtherZone`.
  *
- * What a ServiceNodeStatus says about a node (spec §2.8), ours or a peer's
+ * What a ServiceNodeStatus says about a node (protocol §2.8), ours or a peer's
  * as last polled. A peer that did not answer is `unknown` with every flag
- * null (spec §10.4).
+ * null (protocol §10.4).
  */
 typedef struct {
 	ArtemisNodeState state;
@@ -57,7 +57,7 @@ G_DECLARE_FINAL_TYPE (ArtemisNode, artemis_node, ARTEMIS, NODE, GObject)
 
 /*
  * This node: where it is (region, zone, URL) and what it can serve
- * (spec §10.3). A node configured with force-up starts `up`.
+ * (protocol §10.3). A node configured with force-up starts `up`.
  */
 ArtemisNode *artemis_node_new (const ArtemisConfig *config, const char *url);
 

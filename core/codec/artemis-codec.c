@@ -457,7 +457,7 @@ read_text_element (ArtemisJsonScanner *scanner, gpointer context, gpointer *elem
 	return artemis_codec_read_text (scanner, (char **) element, error);
 }
 
-/* NULL elements are kept: the registry skips them (spec §5.2). */
+/* NULL elements are kept: the registry skips them (protocol §5.2). */
 static gboolean
 read_instance_element (ArtemisJsonScanner *scanner, gpointer builder, gpointer *element, GError **error)
 {

@@ -30,7 +30,7 @@ void artemis_codec_write_instance (ArtemisJsonWriter *writer, const ArtemisInsta
 /* @instances may be NULL (written as null). */
 void artemis_codec_write_instances (ArtemisJsonWriter *writer, GPtrArray *instances);
 void artemis_codec_write_service (ArtemisJsonWriter *writer, const ArtemisService *service);
-/* An array of ArtemisServiceGroup (ServiceGroup, spec §2.4). */
+/* An array of ArtemisServiceGroup (ServiceGroup, protocol §2.4). */
 void artemis_codec_write_service_groups (ArtemisJsonWriter *writer, GPtrArray *groups);
 void artemis_codec_write_change (ArtemisJsonWriter *writer, const ArtemisChange *change);
 /*

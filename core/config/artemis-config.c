@@ -402,7 +402,7 @@ parse_strv (const char *text)
 	return (char **) g_ptr_array_free (g_steal_pointer (&items), FALSE);
 }
 
-/* A blank value means "not set": the default applies (spec §13.1). */
+/* A blank value means "not set": the default applies (protocol §13.1). */
 static gboolean
 apply_value (ArtemisConfig *config, const ConfigKey *key, const char *text, GError **error)
 {

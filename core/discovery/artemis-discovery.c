@@ -130,7 +130,7 @@ artemis_discovery_add_filter (ArtemisDiscovery *self, ArtemisDiscoveryFilter *fi
 	artemis_discovery_invalidate (self, NULL);
 }
 
-/* Pull-outs take effect at once, not after a refresh period (spec §9.1). */
+/* Pull-outs take effect at once, not after a refresh period (protocol §9.1). */
 static void
 on_management_changed (ArtemisManagement *management, gpointer user_data)
 {
@@ -173,7 +173,7 @@ artemis_discovery_run_filters (ArtemisDiscovery *self, ArtemisService *service, 
 
 		if (management_view && artemis_discovery_filter_get_applies_pull_outs (filter))
 			continue;
-		/* A failing filter must not take discovery down (spec §7.1). */
+		/* A failing filter must not take discovery down (protocol §7.1). */
 		if (!artemis_discovery_filter_filter (filter, service, config, &error))
 			g_warning ("Discovery filter %s failed on %s: %s",
 				   artemis_plugin_get_name (ARTEMIS_PLUGIN (filter)), service->service_id,

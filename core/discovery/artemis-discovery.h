@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ArtemisDiscovery, artemis_discovery, ARTEMIS, DISCOVERY, GObject)
 
 /*
- * The discovery path (spec §7): a service snapshot from the registry, run
+ * The discovery path (protocol §7): a service snapshot from the registry, run
  * through the filter chain in order, encoded once and cached until the
  * service changes (the change log tells) or a filter's state changes
  * (artemis_discovery_invalidate()).
@@ -34,7 +34,7 @@ void artemis_discovery_set_management (ArtemisDiscovery *discovery, ArtemisManag
 ArtemisManagement *artemis_discovery_get_management (ArtemisDiscovery *discovery);
 /*
  * Runs the filter chain on @service in place; for the management view
- * (spec §7.4) without the filters that remove pulled-out instances.
+ * (protocol §7.4) without the filters that remove pulled-out instances.
  */
 void artemis_discovery_run_filters (ArtemisDiscovery *discovery, ArtemisService *service,
 				    const ArtemisDiscoveryConfig *config, gboolean management_view);

@@ -219,7 +219,7 @@ add_missing (GPtrArray *changes, GHashTable *from, GHashTable *to, ArtemisChange
 	}
 }
 
-/* Instances compared by key only: payload changes are not reported (spec §6). */
+/* Instances compared by key only: payload changes are not reported (protocol §6). */
 static void
 add_service_delta (GPtrArray *delta, const char *service_id, Entry *old_entry, Entry *new_entry, gint64 now)
 {
@@ -326,7 +326,7 @@ artemis_versioned_cache_get_services (ArtemisVersionedCache *self, gint64 *versi
 		*version = newest->version;
 		return services_of (newest);
 	}
-	/* Before the first refresh: computed on the spot, version 0 (spec §6). */
+	/* Before the first refresh: computed on the spot, version 0 (protocol §6). */
 	*version = 0;
 	transient = take_snapshot (self, NULL, 0);
 	services = g_ptr_array_new_full (transient->entries->len, (GDestroyNotify) artemis_service_free);
@@ -339,7 +339,7 @@ artemis_versioned_cache_get_services (ArtemisVersionedCache *self, gint64 *versi
 	return services;
 }
 
-/* `{"responseStatus":…success…,"services":[…],"version":…}` (spec §3.2). */
+/* `{"responseStatus":…success…,"services":[…],"version":…}` (protocol §3.2). */
 static ArtemisBody *
 encode_services_body (GPtrArray *services, gint64 version)
 {

@@ -22,7 +22,7 @@ G_DECLARE_FINAL_TYPE (ArtemisVersionedCache, artemis_versioned_cache, ARTEMIS, V
 
 /*
  * Versioned snapshots of all services for services.json and
- * services-delta.json (spec §6): refreshed periodically, the last
+ * services-delta.json (protocol §6): refreshed periodically, the last
  * `cache-count` kept, each older one with its delta to the newest.
  */
 ArtemisVersionedCache *artemis_versioned_cache_new (ArtemisDiscovery *discovery, const ArtemisConfig *config);

@@ -107,7 +107,7 @@ artemis_group_codec_parse_metadata (const char *text)
 	return NULL;
 }
 
-/* Stored text that is not a JSON object reads as `{}`, as discovery serves it (spec §7.2). */
+/* Stored text that is not a JSON object reads as `{}`, as discovery serves it (protocol §7.2). */
 static void
 write_metadata (ArtemisJsonWriter *writer, const char *text)
 {

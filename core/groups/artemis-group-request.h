@@ -15,7 +15,7 @@ G_BEGIN_DECLS
  * @extensions: free JSON text; `{}` when the request has none.
  * @reason: why; may be NULL.
  *
- * OperationContext (spec §2.9, §3.8): who writes, logged with each change.
+ * OperationContext (protocol §2.9, §3.8): who writes, logged with each change.
  */
 typedef struct {
 	char *operation;
@@ -26,7 +26,7 @@ typedef struct {
 } ArtemisOperationContext;
 
 /*
- * The checks of Java's business layer (spec §3.8): `operation`,
+ * The checks of Java's business layer (protocol §3.8): `operation`,
  * `extensions`, `operatorId` and `token` non-blank, in that order; fails
  * with ARTEMIS_ERROR_BAD_REQUEST "<member> is null or empty".
  */
@@ -96,7 +96,7 @@ gboolean artemis_group_request_check_size (const ArtemisGroupRequest *request, g
  */
 ArtemisGroupRequest *artemis_group_request_decode (const char *data, gsize len, ArtemisStorageKind filter_kind,
 						   GError **error);
-/* Decodes a body whose members are all fields of @kind (the log filters of spec §3.7). */
+/* Decodes a body whose members are all fields of @kind (the log filters of protocol §3.7). */
 ArtemisStorageRecord *artemis_group_request_decode_record (const char *data, gsize len, ArtemisStorageKind kind,
 							   GError **error);
 

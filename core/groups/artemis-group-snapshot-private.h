@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 
 /*
  * What the group tables mean for discovery, computed once per change
- * (private to libartemis): per service its route rules (spec §8.1), its
+ * (private to libartemis): per service its route rules (protocol §8.1), its
  * logical instances (§7.2), its groups (management view), the keys of its
  * groups that operations hold down (§7.3 rule 4), and a signature of all
  * but the groups, which tells whether a subscriber must reload (§9.10).

@@ -183,7 +183,7 @@ view_for (GHashTable *services, const char *service_id)
 	return view;
 }
 
-/* Spec §8.1: the rule's groups that exist and are active, released weight fixed. */
+/* Protocol §8.1: the rule's groups that exist and are active, released weight fixed. */
 static ArtemisRouteRule *
 route_rule_new (const ArtemisStorageRecord *rule, ArtemisRecordTable *const *tables, const Children *children)
 {
@@ -222,7 +222,7 @@ add_rules (GHashTable *services, ArtemisRecordTable *const *tables, const Childr
 		if (!artemis_group_row_is_active (rule))
 			continue;
 		served = route_rule_new (rule, tables, children);
-		/* Spec §8.1: a rule left without groups is not served. */
+		/* Protocol §8.1: a rule left without groups is not served. */
 		if (served->groups->len > 0)
 			g_ptr_array_add (view_for (services, text_of (rule, ARTEMIS_STORAGE_FIELD_SERVICE_ID))->rules,
 					 g_steal_pointer (&served));
@@ -266,7 +266,7 @@ static const struct {
 	{ ARTEMIS_STORAGE_FIELD_ZONE_ID, ARTEMIS_INSTANCE_ZONE_ID },
 };
 
-/* A logical instance as discovery serves it (spec §7.2 step 1): status `up`, unparsable metadata `{}`. */
+/* A logical instance as discovery serves it (protocol §7.2 step 1): status `up`, unparsable metadata `{}`. */
 static ArtemisInstance *
 logic_instance_new (ArtemisInstanceBuilder *builder, const ArtemisStorageRecord *row)
 {
@@ -302,7 +302,7 @@ add_logic_instances (GHashTable *services, ArtemisRecordTable *const *tables)
 }
 
 /*
- * What a subscriber would see change (spec §9.10): the served rules (with
+ * What a subscriber would see change (protocol §9.10): the served rules (with
  * tags, which Java leaves out, §14.2 #18), the logical instances and the
  * groups held down.
  */
@@ -389,7 +389,7 @@ artemis_group_snapshot_get_groups (ArtemisGroupSnapshot *snapshot, const char *s
 
 /*
  * Java walks a tree of the held-down group keys along the instance's group
- * key (spec §7.3 rule 4): down when one of its `/`-prefixes is such a key.
+ * key (protocol §7.3 rule 4): down when one of its `/`-prefixes is such a key.
  */
 gboolean
 artemis_group_snapshot_is_down (ArtemisGroupSnapshot *snapshot, const ArtemisInstance *instance)

@@ -9,17 +9,17 @@
 
 /*
  * Groups, their tags, operations and members, and logical instances
- * (spec §3.8, §9.3–§9.7). Route rules are in artemis-route-rule-writes.c.
+ * (protocol §3.8, §9.3–§9.7). Route rules are in artemis-route-rule-writes.c.
  */
 
 #define FIELD(name) ARTEMIS_STORAGE_FIELD_##name
 
-/* What insert-groups requires of each group (spec §3.8). */
+/* What insert-groups requires of each group (protocol §3.8). */
 static const ArtemisStorageField group_fields[] = {
 	FIELD (SERVICE_ID), FIELD (REGION_ID), FIELD (ZONE_ID), FIELD (NAME), FIELD (APP_ID), FIELD (STATUS),
 };
 
-/* What insert-service-instances requires of each instance (spec §3.8). */
+/* What insert-service-instances requires of each instance (protocol §3.8). */
 static const ArtemisStorageField logic_instance_fields[] = {
 	FIELD (SERVICE_ID), FIELD (INSTANCE_ID), FIELD (GROUP_NAME),	   FIELD (IP),	FIELD (MACHINE_NAME),
 	FIELD (PROTOCOL),   FIELD (REGION_ID),	 FIELD (ZONE_ID), FIELD (HEALTH_CHECK_URL), FIELD (URL),
@@ -95,7 +95,7 @@ delete_by_ids (ArtemisGroups *groups, const ArtemisGroupRequest *request, Artemi
 			artemis_group_batch_delete (&batch, row);
 		}
 		log = artemis_group_batch_log (&batch, log_kind, row);
-		/* A route-rule group's log carries its unreleased weight (spec §9.11). */
+		/* A route-rule group's log carries its unreleased weight (protocol §9.11). */
 		if (kind == ARTEMIS_STORAGE_ROUTE_RULE_GROUP)
 			artemis_group_log_set_weight (log, row, ARTEMIS_STORAGE_FIELD_UNRELEASED_WEIGHT);
 	}
@@ -184,7 +184,7 @@ artemis_group_writes_upsert_tags (ArtemisGroups *groups, const ArtemisGroupReque
 
 		if (items == NULL)
 			return NULL;
-		/* Java skips tags without a key or a value (spec §3.8). */
+		/* Java skips tags without a key or a value (protocol §3.8). */
 		for (guint j = 0; items->values != NULL && j + 1 < items->values->len; j += 2) {
 			const char *tag = g_ptr_array_index (items->values, j);
 			const char *value = g_ptr_array_index (items->values, j + 1);
@@ -268,7 +268,7 @@ check_operation_names (const ArtemisGroupItems *items, guint index, GError **err
 	return TRUE;
 }
 
-/* An empty list is a success that changes nothing, as in Java (spec §3.8). */
+/* An empty list is a success that changes nothing, as in Java (protocol §3.8). */
 GPtrArray *
 artemis_group_writes_operate_groups (ArtemisGroups *groups, const ArtemisGroupRequest *request, GError **error)
 {

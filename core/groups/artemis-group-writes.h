@@ -9,7 +9,7 @@
 G_BEGIN_DECLS
 
 /*
- * The business rules of the group writes (spec §3.8, §3.10, §9.3–§9.11):
+ * The business rules of the group writes (protocol §3.8, §3.10, §9.3–§9.11):
  * each checks what @request carries — failing with
  * ARTEMIS_ERROR_BAD_REQUEST naming the member, e.g.
  * "groups[0].appId is null or empty" — and returns the writes of one
@@ -79,7 +79,7 @@ GPtrArray *artemis_group_writes_delete_rule_groups (ArtemisGroups *groups, const
 GPtrArray *artemis_group_writes_create_rule (ArtemisGroups *groups, const ArtemisGroupRequest *request,
 					     GError **error);
 /*
- * update-canary-ips (spec §3.10, §8.4): the rule `canary-route-rule` of
+ * update-canary-ips (protocol §3.10, §8.4): the rule `canary-route-rule` of
  * the service and its group `service/<node region>/canary/<appId>`, both
  * created when missing, the group in the rule (unreleased weight 5), and
  * the group's members set to exactly `canaryIps`.

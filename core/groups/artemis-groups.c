@@ -116,7 +116,7 @@ artemis_groups_find_identity (ArtemisGroups *self, ArtemisStorageKind kind, cons
 static gboolean
 is_listed (const ArtemisStorageRecord *row, const ArtemisStorageRecord *filter)
 {
-	/* Every Java read of a soft-deleted table adds `deleted = false` (spec SCHEMA.md). */
+	/* Every Java read of a soft-deleted table adds `deleted = false` (protocol §16). */
 	if (artemis_group_kind_is_soft_deleted (row->kind) &&
 	    !artemis_storage_record_is_set (filter, ARTEMIS_STORAGE_FIELD_DELETED) &&
 	    artemis_storage_record_get_boolean (row, ARTEMIS_STORAGE_FIELD_DELETED))
@@ -269,7 +269,7 @@ push_reload (gpointer service_id, gpointer user_data)
 		artemis_change_log_append (log, ARTEMIS_CHANGE_RELOAD, artemis_registry_now (self->registry), reload));
 }
 
-/* Recomputes what the tables mean; a `reload` for every service whose served state changed (spec §9.10). */
+/* Recomputes what the tables mean; a `reload` for every service whose served state changed (protocol §9.10). */
 static void
 refresh (ArtemisGroups *self)
 {

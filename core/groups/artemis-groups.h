@@ -15,14 +15,14 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ArtemisGroups, artemis_groups, ARTEMIS, GROUPS, GObject)
 
 /*
- * The routing half of a node's management state (spec §9.3–§9.9): service
+ * The routing half of a node's management state (protocol §9.3–§9.9): service
  * groups, route rules and their groups with both weights, group tags,
  * group operations and members, and logical instances. Each is a table of
  * ArtemisStorageRecord rows of one storage kind, a mirror of what the store
  * holds (ArtemisManagement feeds it the start-up load and every committed
  * write), keyed by the kind's unique key ignoring case.
  *
- * From the rows it derives what discovery serves (spec §7.2, §8.1) and
+ * From the rows it derives what discovery serves (protocol §7.2, §8.1) and
  * which instances group operations take down (§7.3 rule 4). After each
  * change it compares every service's served state with what it was and
  * appends a `reload` for each service that differs to the change log
@@ -73,7 +73,7 @@ void artemis_groups_add_reserved_ids (ArtemisGroups *groups, ArtemisStorageKind 
 /* ---- what discovery serves --------------------------------------------- */
 
 /*
- * The route rules of @service_id (spec §8.1): its active rules by id, each
+ * The route rules of @service_id (protocol §8.1): its active rules by id, each
  * with its active groups — group key, released weight fixed (NULL gives 5),
  * tags as metadata, members as instanceIds (each NULL when none),
  * instances NULL — and without the rules left with no group. A new array
@@ -81,18 +81,18 @@ void artemis_groups_add_reserved_ids (ArtemisGroups *groups, ArtemisStorageKind 
  */
 GPtrArray *artemis_groups_get_route_rules (ArtemisGroups *groups, const char *service_id);
 /*
- * The logical instances of @service_id as instances (spec §7.2 step 1):
+ * The logical instances of @service_id as instances (protocol §7.2 step 1):
  * status `up`, metadata parsed from the stored JSON text. A new array.
  */
 GPtrArray *artemis_groups_get_logic_instances (ArtemisGroups *groups, const char *service_id);
 /*
  * Every group of @service_id not deleted, by id, as `service.json` lists
- * them (spec §3.6): key, tags, members, no weight, no instances. A new
+ * them (protocol §3.6): key, tags, members, no weight, no instances. A new
  * array of ArtemisServiceGroup.
  */
 GPtrArray *artemis_groups_get_service_groups (ArtemisGroups *groups, const char *service_id);
 /*
- * Spec §7.3 rule 4: whether @instance lies in a group (not deleted) with
+ * Protocol §7.3 rule 4: whether @instance lies in a group (not deleted) with
  * an operation in force. Cheap when no group has one.
  */
 gboolean artemis_groups_is_instance_down (ArtemisGroups *groups, const ArtemisInstance *instance);

@@ -8,7 +8,7 @@
 
 /*
  * Route rules, their groups and the release flow, create-route-rule and
- * canary (spec §3.8, §3.10, §9.8, §9.9). Groups and the rest are in
+ * canary (protocol §3.8, §3.10, §9.8, §9.9). Groups and the rest are in
  * artemis-group-writes.c.
  */
 
@@ -45,7 +45,7 @@ put_alive (ArtemisGroupBatch *batch, ArtemisStorageRecord *row, ArtemisStorageKi
 
 /*
  * The row with @wanted's key, put when missing; an existing one is only
- * un-deleted, not updated (spec §3.8 create-route-rule, §3.10). With @log,
+ * un-deleted, not updated (protocol §3.8 create-route-rule, §3.10). With @log,
  * logged in @log_kind either way.
  */
 static const ArtemisStorageRecord *
@@ -89,7 +89,7 @@ artemis_group_writes_upsert_rules (ArtemisGroups *groups, const ArtemisGroupRequ
 	return artemis_group_batch_steal (&batch, error);
 }
 
-/* ---- route-rule groups and the release flow (spec §9.9) ---------------- */
+/* ---- route-rule groups and the release flow (protocol §9.9) ---------------- */
 
 /* Element @index of `routeRuleGroups`: rule and group ids present, both rows there. */
 static ArtemisStorageRecord *
@@ -180,7 +180,7 @@ artemis_group_writes_release_rule_groups (ArtemisGroups *groups, const ArtemisGr
 		released = artemis_storage_record_copy (row);
 		artemis_group_log_set_weight (released, row, FIELD (UNRELEASED_WEIGHT));
 		artemis_group_batch_put (&batch, released);
-		/* The log carries the request's weight (spec §9.11), usually none. */
+		/* The log carries the request's weight (protocol §9.11), usually none. */
 		log = artemis_group_batch_log (&batch, ARTEMIS_STORAGE_ROUTE_RULE_GROUP_LOG, element);
 		artemis_group_log_set_weight (log, element, FIELD (UNRELEASED_WEIGHT));
 	}
@@ -273,7 +273,7 @@ artemis_group_writes_create_rule (ArtemisGroups *groups, const ArtemisGroupReque
 	return artemis_group_batch_steal (&batch, error);
 }
 
-/* ---- canary (spec §3.10, §8.4) ----------------------------------------- */
+/* ---- canary (protocol §3.10, §8.4) ----------------------------------------- */
 
 static gboolean
 check_canary (const ArtemisGroupRequest *request, GError **error)
@@ -324,7 +324,7 @@ ensure_canary_group (ArtemisGroupBatch *batch, const char *service_id, const cha
 	return ensure (batch, group, ARTEMIS_STORAGE_GROUP_LOG, FALSE);
 }
 
-/* Java looks the route-rule group up by the group alone (spec §3.10). */
+/* Java looks the route-rule group up by the group alone (protocol §3.10). */
 static void
 ensure_canary_rule_group (ArtemisGroupBatch *batch, gint64 rule_id, gint64 group_id)
 {

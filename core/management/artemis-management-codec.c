@@ -114,7 +114,7 @@ write_log_member (ArtemisJsonWriter *writer, const ArtemisStorageRecord *record,
 		artemis_json_writer_member_bool (writer, member->name, FALSE);
 		break;
 	default:
-		/* An integer column that is NULL reads as 0, as Java's row mappers do (spec §3.7). */
+		/* An integer column that is NULL reads as 0, as Java's row mappers do (protocol §3.7). */
 		if (artemis_storage_field_is_integer (member->field))
 			artemis_json_writer_member_int (writer, member->name,
 							artemis_storage_record_get_int (record, member->field));
@@ -137,7 +137,7 @@ artemis_management_codec_write_log (ArtemisJsonWriter *writer, const ArtemisStor
 	members[n++] = (LogMember) { "createTime", MEMBER_CREATE_TIME };
 	members[n++] = (LogMember) { "id", MEMBER_ID };
 	members[n++] = (LogMember) { "updateTime", MEMBER_UPDATE_TIME };
-	/* RouteRuleLog has a `complete` without a column: always false (spec §3.7). */
+	/* RouteRuleLog has a `complete` without a column: always false (protocol §3.7). */
 	if (record->kind == ARTEMIS_STORAGE_ROUTE_RULE_LOG)
 		members[n++] = (LogMember) { "complete", MEMBER_FALSE };
 	for (guint i = 0; i < info->n_fields; i++)
@@ -300,7 +300,7 @@ read_zone_operations_list (ArtemisJsonScanner *scanner, GPtrArray **list, GError
 	return TRUE;
 }
 
-/* A Boolean that may be null (spec §3.7: absent or null means both). */
+/* A Boolean that may be null (protocol §3.7: absent or null means both). */
 static gboolean
 read_tristate (ArtemisJsonScanner *scanner, ArtemisTristate *value, GError **error)
 {

@@ -11,7 +11,7 @@
 G_BEGIN_DECLS
 
 /*
- * The wire format of the management endpoints (spec §3.6, §3.7, §3.9,
+ * The wire format of the management endpoints (protocol §3.6, §3.7, §3.9,
  * Appendix A.3, A.5), in the manner of artemis-codec.h: encoders write
  * Java's alphabetical members with nulls; the decoder accepts what Jackson
  * accepts and fails with a message naming the field.

@@ -83,7 +83,7 @@ filtered_service (ArtemisDiscovery *discovery, const char *service_id, GPtrArray
 	ArtemisService *service = artemis_service_new_with_instances (service_id, instances != NULL ? instances : none);
 
 	artemis_discovery_run_filters (discovery, service, config, TRUE);
-	/* An unknown service keeps `instances` null (spec §7.5). */
+	/* An unknown service keeps `instances` null (protocol §7.5). */
 	if (instances == NULL)
 		g_clear_pointer (&service->instances, g_ptr_array_unref);
 	return service;

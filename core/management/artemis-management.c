@@ -269,7 +269,7 @@ artemis_management_check_writable (ArtemisManagement *self, GError **error)
 	if (artemis_node_get_state (node) == ARTEMIS_NODE_UP)
 		return TRUE;
 	status = artemis_node_describe_status (node);
-	/* The typo is Java's (spec §14.2 #20). */
+	/* The typo is Java's (protocol §14.2 #20). */
 	g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_UNAVAILABLE, "Serivce is not in up state. Current status: %s",
 		     status);
 	return FALSE;
@@ -321,7 +321,7 @@ log_record (const ArtemisOperationKey *key, const char *operation, gboolean comp
 	ArtemisStorageRecord *record = operation_record (kind, key, operation, operator_id, token, now);
 
 	artemis_storage_record_set_boolean (record, ARTEMIS_STORAGE_FIELD_COMPLETE, complete);
-	/* Java always writes an empty object (spec §9.11). */
+	/* Java always writes an empty object (protocol §9.11). */
 	if (artemis_storage_kind_has_field (kind, ARTEMIS_STORAGE_FIELD_EXTENSIONS))
 		artemis_storage_record_set_string (record, ARTEMIS_STORAGE_FIELD_EXTENSIONS, "{}");
 	return record;
@@ -492,7 +492,7 @@ push (ArtemisManagement *self, ArtemisChangeType type, ArtemisInstance *instance
 
 /*
  * `delete` for an instance that went down, `new` for one that came back
- * (spec §4.5, §9.1): by the instance's whole state, so that pulling in one
+ * (protocol §4.5, §9.1): by the instance's whole state, so that pulling in one
  * of two operations holding it down pushes nothing.
  */
 static void
@@ -508,7 +508,7 @@ push_instances (ArtemisManagement *self, Transition *transition)
 	}
 }
 
-/* One `reload` per service with a zone that went down or came back (spec §9.2, §14.2 #18). */
+/* One `reload` per service with a zone that went down or came back (protocol §9.2, §14.2 #18). */
 static void
 push_zones (ArtemisManagement *self, Transition *transition)
 {

@@ -16,10 +16,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ArtemisManagement, artemis_management, ARTEMIS, MANAGEMENT, GObject)
 
 /*
- * The management state of a node (spec §9): which instances, servers and
+ * The management state of a node (protocol §9): which instances, servers and
  * service zones operators took out of traffic. It lives on the main loop,
  * mirrors what the store holds (the storage layer loads it at start-up and
- * applies every committed write), answers the down predicate of spec §7.3
+ * applies every committed write), answers the down predicate of protocol §7.3
  * for the management filter, and turns each change into pushes on the
  * registry's change log: `delete` when a registered instance goes down,
  * `new` when it comes back, `reload` for a service whose zone changed.
@@ -31,7 +31,7 @@ G_DECLARE_FINAL_TYPE (ArtemisManagement, artemis_management, ARTEMIS, MANAGEMENT
  */
 ArtemisManagement *artemis_management_new (ArtemisRegistry *registry);
 ArtemisRegistry *artemis_management_get_registry (ArtemisManagement *management);
-/* The group and route-rule state (spec §9.3–§9.9); owned by @management. */
+/* The group and route-rule state (protocol §9.3–§9.9); owned by @management. */
 ArtemisGroups *artemis_management_get_groups (ArtemisManagement *management);
 /*
  * The one path of every write to this state: submit a prepare function;
@@ -60,7 +60,7 @@ GPtrArray *artemis_management_list (ArtemisManagement *management, ArtemisOperat
 /* Whether an operation is in force on @key. */
 gboolean artemis_management_is_down (ArtemisManagement *management, const ArtemisOperationKey *key);
 /*
- * The down predicate of spec §7.3: an operation on the instance's
+ * The down predicate of protocol §7.3: an operation on the instance's
  * InstanceKey, on its ServerKey (region, ip) or on its ZoneKey (region,
  * service, zone), all case-insensitive, or on its group (rule 4, see
  * artemis_groups_is_instance_down()). Cheap when nothing is pulled out.
@@ -71,7 +71,7 @@ gboolean artemis_management_is_instance_down (ArtemisManagement *management, con
 /* ---- writes ------------------------------------------------------------ */
 
 /*
- * Management writes need the node `up` (spec §10.3): fails with
+ * Management writes need the node `up` (protocol §10.3): fails with
  * ARTEMIS_ERROR_UNAVAILABLE "Serivce is not in up state. Current status: …".
  */
 gboolean artemis_management_check_writable (ArtemisManagement *management, GError **error);

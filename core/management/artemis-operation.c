@@ -90,7 +90,7 @@ check_part (const char *value, const char *name, GError **error)
 	return FALSE;
 }
 
-/* In the order Java checks them (spec §3.6). */
+/* In the order Java checks them (protocol §3.6). */
 gboolean
 artemis_operation_key_check (const ArtemisOperationKey *key, GError **error)
 {

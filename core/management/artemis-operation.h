@@ -11,7 +11,7 @@ G_BEGIN_DECLS
  * @ARTEMIS_OPERATION_TARGET_SERVER: every instance of a server (ServerKey: region, serverId = ip).
  * @ARTEMIS_OPERATION_TARGET_ZONE: every instance of a service in a zone (ZoneKey: region, service, zoneId).
  *
- * What a management operation takes out of traffic (spec §9.1, §9.2).
+ * What a management operation takes out of traffic (protocol §9.1, §9.2).
  */
 typedef enum {
 	ARTEMIS_OPERATION_TARGET_INSTANCE,
@@ -27,7 +27,7 @@ typedef enum {
  * @service_id: the service; NULL for a server.
  * @id: the instanceId, the serverId (an IP) or the zoneId.
  *
- * An InstanceKey, ServerKey or ZoneKey (spec §2.2). Keys are equal when
+ * An InstanceKey, ServerKey or ZoneKey (protocol §2.2). Keys are equal when
  * their parts are, ignoring case (artemis_operation_key_get_identity()).
  */
 typedef struct {

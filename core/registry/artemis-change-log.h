@@ -7,7 +7,7 @@
 
 G_BEGIN_DECLS
 
-/* The change types of spec §2.5, with their wire names. */
+/* The change types of protocol §2.5, with their wire names. */
 typedef enum {
 	ARTEMIS_CHANGE_NEW,
 	ARTEMIS_CHANGE_DELETE,

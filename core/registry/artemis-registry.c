@@ -54,7 +54,7 @@ struct _ArtemisRegistry {
 	guint64 n_expired;    /* leases the sweeps removed, since start */
 	Pool pools[ARTEMIS_N_LEASE_POOLS];
 	guint n_instances;
-	/* Where what clients did goes to reach the other nodes, or NULL (spec §11.1). */
+	/* Where what clients did goes to reach the other nodes, or NULL (protocol §11.1). */
 	ArtemisReplicator *replicator;
 	/* [registry]: what one request may carry. */
 	guint max_instances_per_request;
@@ -531,7 +531,7 @@ handle_one (ArtemisRegistry *self, ArtemisRegistryAction action, ArtemisRegistry
 	case ARTEMIS_REGISTRY_HEARTBEAT:
 		if (artemis_registry_renew (self, instance))
 			return TRUE;
-		/* A peer's heartbeat for an unknown instance registers it (spec §3.3). */
+		/* A peer's heartbeat for an unknown instance registers it (protocol §3.3). */
 		if (source == ARTEMIS_REGISTRY_FROM_PEER) {
 			artemis_registry_register (self, instance);
 			return TRUE;
@@ -634,7 +634,7 @@ artemis_registry_handle (ArtemisRegistry *self, ArtemisRegistryAction action, Ar
 		return NULL;
 	}
 	failed = g_ptr_array_new_with_free_func ((GDestroyNotify) artemis_failed_instance_free);
-	/* Only what a client did here, and only what succeeded, goes to the peers (spec §11.1, §11.5). */
+	/* Only what a client did here, and only what succeeded, goes to the peers (protocol §11.1, §11.5). */
 	if (source == ARTEMIS_REGISTRY_FROM_CLIENT && self->replicator != NULL)
 		succeeded = g_ptr_array_new_full (instances->len, (GDestroyNotify) artemis_instance_unref);
 	for (guint i = 0; i < instances->len; i++) {

@@ -61,7 +61,7 @@ typedef void (*ArtemisLeaseFunc) (const char *service_id, const ArtemisLeaseInfo
 G_DECLARE_FINAL_TYPE (ArtemisRegistry, artemis_registry, ARTEMIS, REGISTRY, GObject)
 
 /*
- * The live registry: services → instances under TTL leases (spec §5).
+ * The live registry: services → instances under TTL leases (protocol §5).
  * Services and instances are keyed case-insensitively; payloads keep the
  * case they were registered with. Every mutation is appended to @log.
  * Owned by the main loop; not thread-safe.
@@ -79,7 +79,7 @@ guint artemis_registry_get_max_instances_per_request (ArtemisRegistry *registry)
 /* [registry] max-answer-size: the bytes a registry answer may take, echoed failures included. */
 gsize artemis_registry_get_max_answer_size (ArtemisRegistry *registry);
 /*
- * Processes a register, heartbeat or unregister request (spec §5.2).
+ * Processes a register, heartbeat or unregister request (protocol §5.2).
  * Whole-request failures (empty list, more instances than
  * [registry] max-instances-per-request or one larger than
  * max-instance-size: bad-request; node not serving: unavailable) return
@@ -93,7 +93,7 @@ GPtrArray *artemis_registry_handle (ArtemisRegistry *registry, ArtemisRegistryAc
 /*
  * From now on every register, heartbeat and unregister a client makes
  * (FROM_CLIENT) hands the instances that succeeded to @replicator (NULL:
- * none); what peers send (FROM_PEER) never is (spec §11.5).
+ * none); what peers send (FROM_PEER) never is (protocol §11.5).
  */
 void artemis_registry_set_replicator (ArtemisRegistry *registry, ArtemisReplicator *replicator);
 
@@ -116,7 +116,7 @@ GPtrArray *artemis_registry_get_instances (ArtemisRegistry *registry, const char
 /* The ids (as stored) of every service with at least one lease, sorted. */
 GPtrArray *artemis_registry_list_services (ArtemisRegistry *registry);
 /*
- * The registry as stored, for a peer's bootstrap (spec §3.3): every
+ * The registry as stored, for a peer's bootstrap (protocol §3.3): every
  * service with a lease, by id, its instances by id as registered (expired leases
  * not yet swept included), other lists NULL. A new array of ArtemisService.
  */

@@ -10,7 +10,7 @@ G_BEGIN_DECLS
 /**
  * ArtemisSafeChecker:
  *
- * The lease-update safe checker of one lease pool (spec §5.4): it counts
+ * The lease-update safe checker of one lease pool (protocol §5.4): it counts
  * renewals over a sliding window of one-second buckets and declares the pool
  * unsafe when the count falls below a percentage of the highest count seen,
  * which suspends expiry (self-preservation against registry-side outages).
@@ -37,7 +37,7 @@ void artemis_safe_checker_free (ArtemisSafeChecker *checker);
  * to now.
  */
 void artemis_safe_checker_count_renewal (ArtemisSafeChecker *checker, gint64 previous_ms, gint64 now_ms);
-/* One periodic run of the check (spec §5.4 steps 1–4). */
+/* One periodic run of the check (protocol §5.4 steps 1–4). */
 void artemis_safe_checker_check (ArtemisSafeChecker *checker, gint64 now_ms);
 
 /* `isSafe || !enabled`, what the clean task obeys. */

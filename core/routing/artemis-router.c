@@ -241,7 +241,7 @@ check_request (ArtemisRouter *self, const ArtemisRouteRequest *request, GError *
 {
 	const ArtemisDiscoveryConfig *config = request->discovery_config;
 
-	/* The checks and messages of discovery/service.json (spec §3.2), then the count. */
+	/* The checks and messages of discovery/service.json (protocol §3.2), then the count. */
 	if (config == NULL || artemis_str_is_blank (config->service_id)) {
 		g_set_error_literal (error, ARTEMIS_ERROR, ARTEMIS_ERROR_BAD_REQUEST,
 				     "Request is null or request.discoveryConfig is null.");
@@ -255,7 +255,7 @@ check_request (ArtemisRouter *self, const ArtemisRouteRequest *request, GError *
 	return artemis_discovery_check_caller (self->discovery, request->region_id, request->zone_id, error);
 }
 
-/* A rule without a strategy uses the column default of Java's database (spec §8.1). */
+/* A rule without a strategy uses the column default of Java's database (protocol §8.1). */
 static const char *
 rule_strategy_id (const ArtemisRouteRule *rule)
 {

@@ -54,7 +54,7 @@ G_DECLARE_FINAL_TYPE (ArtemisRouter, artemis_router, ARTEMIS, ROUTER, GObject)
 
 /*
  * Server-side routing for consumers without a Java client: the route rules
- * a client would compute from the discovered service (spec §8.2), and the
+ * a client would compute from the discovered service (protocol §8.2), and the
  * strategy plugins that pick from them. Strategy state lives here, one per
  * (service, route rule), and is rebuilt when the rule's groups change.
  * @default_strategy is the strategy of the default route rule.

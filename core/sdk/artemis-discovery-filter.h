@@ -31,7 +31,7 @@ G_DECLARE_DERIVABLE_TYPE (ArtemisDiscoveryFilter, artemis_discovery_filter, ARTE
  *   cached. Called on the main loop whenever the chain decides whether to
  *   cache. May be NULL (no).
  *
- * One step of the discovery filter chain (spec §7), a plugin kind. The
+ * One step of the discovery filter chain (protocol §7), a plugin kind. The
  * chain runs the filters in the order of `[plugins] filters` (see
  * docs/plugins.md); a failing filter is logged and skipped. Answers are
  * cached per service until the registry changes it, so a filter whose own
@@ -70,7 +70,7 @@ ARTEMIS_EXPORT
 void artemis_discovery_filter_set_context (ArtemisDiscoveryFilter *self, ArtemisFilterContext *context);
 /*
  * Whether the filter removes pulled-out instances. The management view
- * (spec §7.4), which shows them as down, skips such filters. A filter
+ * (protocol §7.4), which shows them as down, skips such filters. A filter
  * says so once, in its instance init.
  */
 ARTEMIS_EXPORT

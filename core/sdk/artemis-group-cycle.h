@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 /**
  * ArtemisGroupCycle:
  *
- * The weighted round robin of spec §8.3 (caravan-ribbon's
+ * The weighted round robin of protocol §8.3 (caravan-ribbon's
  * weighted-round-robin rule), for strategies to build on: the weights of
  * the chosen groups reduced by their GCD; a list in which each group appears
  * weight/GCD times, shuffled once; a walk over that list, from a random

@@ -76,7 +76,7 @@ gboolean artemis_instance_is_legacy (const ArtemisInstance *instance);
  */
 ARTEMIS_EXPORT
 char *artemis_instance_to_path (const ArtemisInstance *instance);
-/* The `reload` pseudo instance of a service (spec §2.5). */
+/* The `reload` pseudo instance of a service (protocol §2.5). */
 ARTEMIS_EXPORT
 ArtemisInstance *artemis_instance_new_reload (const char *service_id);
 

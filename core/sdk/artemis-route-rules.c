@@ -76,7 +76,7 @@ artemis_group_key_is_local (const char *group_key, const char *region_id, const 
 	return same_ignoring_case (parts[1], region_id) && same_ignoring_case (parts[2], zone_id);
 }
 
-/* What group membership is computed from (spec §8.2 step 2). */
+/* What group membership is computed from (protocol §8.2 step 2). */
 typedef struct {
 	GPtrArray *instances;   /* the service's real instances */
 	GPtrArray *group_keys;  /* group key of each, NULL for a blank instanceId */

@@ -10,7 +10,7 @@
 
 G_BEGIN_DECLS
 
-/* The special names of spec §2.4. */
+/* The special names of protocol §2.4. */
 #define ARTEMIS_ROUTE_RULE_DEFAULT "default-route-rule"
 #define ARTEMIS_ROUTE_RULE_CANARY "canary-route-rule"
 #define ARTEMIS_GROUP_KEY_DEFAULT "default-group-key"
@@ -20,12 +20,12 @@ G_BEGIN_DECLS
 #define ARTEMIS_GROUP_WEIGHT_DEFAULT 5
 #define ARTEMIS_GROUP_WEIGHT_MAX 10000
 
-/* Java's fixWeight (spec §2.4): no weight or < 0 gives 5, > 10000 gives 10000. */
+/* Java's fixWeight (protocol §2.4): no weight or < 0 gives 5, > 10000 gives 10000. */
 ARTEMIS_EXPORT
 gint artemis_service_group_get_fixed_weight (const ArtemisServiceGroup *group);
 
 /*
- * The group key of @instance (spec §2.1): lower-case
+ * The group key of @instance (protocol §2.1): lower-case
  * `serviceId/regionId/zoneId/groupId/instanceId`, the group `default` when
  * groupId is blank, blank parts skipped.
  */
@@ -33,7 +33,7 @@ ARTEMIS_EXPORT
 char *artemis_instance_get_group_key (const ArtemisInstance *instance);
 
 /*
- * The key of a service group (spec §2.4, §9.3): lower-case
+ * The key of a service group (protocol §2.4, §9.3): lower-case
  * `serviceId/regionId/zoneId/name`, joined as artemis_instance_get_group_key()
  * joins (parts trimmed, blank ones skipped).
  */
@@ -42,7 +42,7 @@ char *artemis_group_key_build (const char *service_id, const char *region_id, co
 			       const char *name);
 
 /*
- * The members of @group among @service's instances (spec §8.2 steps 2–3
+ * The members of @group among @service's instances (protocol §8.2 steps 2–3
  * (a) and (b)): the instances and logical instances named in its
  * instanceIds (real ones win), then the real instances whose group key lies
  * under its key; each instanceId once. A new array of references.
@@ -56,7 +56,7 @@ ARTEMIS_EXPORT
 GPtrArray *artemis_service_group_get_members (const ArtemisService *service, const ArtemisServiceGroup *group);
 
 /*
- * Java's ServiceGroups.isLocalZone (spec §8.3): whether a group is in the
+ * Java's ServiceGroups.isLocalZone (protocol §8.3): whether a group is in the
  * caller's region and zone — parts 2 and 3 of @group_key, compared
  * case-insensitively. Keys of fewer than three parts count as local.
  */

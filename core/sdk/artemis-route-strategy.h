@@ -53,7 +53,7 @@ G_DECLARE_DERIVABLE_TYPE (ArtemisRouteStrategy, artemis_route_strategy, ARTEMIS,
  *   own reference), or NULL when no group has an instance to give. Must not
  *   be NULL.
  *
- * A routing strategy (spec §8.3), a plugin kind. It serves the route rules
+ * A routing strategy (protocol §8.3), a plugin kind. It serves the route rules
  * whose `strategy` equals its id: the plugin's name without a leading
  * `strategy-` (`strategy-close-by-visit` serves `close-by-visit`), compared
  * case-insensitively.

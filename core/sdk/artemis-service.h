@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 /**
  * ArtemisServiceGroup:
  *
- * One group of a route rule (spec §2.4): a weighted slice of a service's
+ * One group of a route rule (protocol §2.4): a weighted slice of a service's
  * instances. @instance_ids and @instances and @metadata may be NULL (written
  * as JSON null); @metadata holds key, value, key, value… strings.
  */
@@ -51,9 +51,9 @@ void artemis_route_rule_free (ArtemisRouteRule *rule);
 /**
  * ArtemisService:
  *
- * A service as discovery returns it (spec §2.3): its instances after
+ * A service as discovery returns it (protocol §2.3): its instances after
  * filtering, logical instances and route rules. A NULL list is written as
- * JSON null, which some producers require (spec §7.5). `metadata` is always
+ * JSON null, which some producers require (protocol §7.5). `metadata` is always
  * null on the wire, so it is not stored.
  */
 typedef struct {
@@ -88,7 +88,7 @@ GPtrArray *artemis_instance_array_new (guint reserve);
 /**
  * ArtemisDiscoveryConfig:
  *
- * What a consumer asks for (spec §2.6). Only @service_id is used by the
+ * What a consumer asks for (protocol §2.6). Only @service_id is used by the
  * server; @discovery_data holds key, value, key, value… or is NULL.
  */
 typedef struct {

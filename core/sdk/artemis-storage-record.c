@@ -88,7 +88,7 @@ G_STATIC_ASSERT (ARTEMIS_STORAGE_N_FIELDS <= 64);
 		REGION, ZONE, ARTEMIS_STORAGE_FIELD_GROUP_NAME, ARTEMIS_STORAGE_FIELD_HEALTH_CHECK_URL,     \
 		ARTEMIS_STORAGE_FIELD_URL
 
-/* The facts of spec SCHEMA.md; state rows also keep who wrote them last. */
+/* The facts of protocol §16; state rows also keep who wrote them last. */
 static const ArtemisStorageKindInfo kind_infos[ARTEMIS_STORAGE_N_KINDS] = {
 	[ARTEMIS_STORAGE_INSTANCE_OPERATION] = { "instance", FALSE,
 						 { REGION, SERVICE, INSTANCE, OPERATION, OPERATOR, TOKEN }, 6, 4 },

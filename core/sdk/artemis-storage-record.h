@@ -9,7 +9,7 @@ G_BEGIN_DECLS
 
 /**
  * ArtemisStorageKind:
- * @ARTEMIS_STORAGE_INSTANCE_OPERATION: an instance pulled out (spec §9.1).
+ * @ARTEMIS_STORAGE_INSTANCE_OPERATION: an instance pulled out (protocol §9.1).
  * @ARTEMIS_STORAGE_SERVER_OPERATION: a server (IP) pulled out (§9.1).
  * @ARTEMIS_STORAGE_ZONE_OPERATION: a service's zone pulled out (§9.2).
  * @ARTEMIS_STORAGE_INSTANCE_LOG: the audit log of instance operations.
@@ -148,7 +148,7 @@ ARTEMIS_EXPORT
 gboolean artemis_storage_field_is_boolean (ArtemisStorageField field);
 ARTEMIS_EXPORT
 gboolean artemis_storage_field_is_integer (ArtemisStorageField field);
-/* Whether equality on the field ignores case (spec §9: MySQL's utf8_general_ci). */
+/* Whether equality on the field ignores case (protocol §9: MySQL's utf8_general_ci). */
 ARTEMIS_EXPORT
 gboolean artemis_storage_field_is_nocase (ArtemisStorageField field);
 

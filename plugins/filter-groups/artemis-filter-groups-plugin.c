@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 
 /*
- * Java's GroupDiscoveryFilter (spec §7.2): gives a discovered service its
+ * Java's GroupDiscoveryFilter (protocol §7.2): gives a discovered service its
  * logical instances and its active route rules as the node's group state
  * serves them (§8.1: released weights only, inactive rules and groups left
  * out), and fills the groups of the canary rule with their members among
@@ -18,7 +18,7 @@ struct _ArtemisFilterGroupsPlugin {
 
 G_DEFINE_FINAL_TYPE (ArtemisFilterGroupsPlugin, artemis_filter_groups_plugin, ARTEMIS_TYPE_DISCOVERY_FILTER)
 
-/* Spec §7.2 step 3: only the first canary rule, its groups' `instances` materialised. */
+/* Protocol §7.2 step 3: only the first canary rule, its groups' `instances` materialised. */
 static void
 fill_canary (ArtemisService *service)
 {

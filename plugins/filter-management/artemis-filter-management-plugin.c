@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 
 /*
- * Java's ManagementDiscoveryFilter (spec §7.3): keeps of a service's
+ * Java's ManagementDiscoveryFilter (protocol §7.3): keeps of a service's
  * instances and logical instances only those not down by an instance,
  * server, zone or group operation, as the node's management state says
  * (artemis_filter_context_is_instance_down()). Operation names do not
@@ -29,7 +29,7 @@ any_down (ArtemisFilterContext *context, GPtrArray *list)
 	return FALSE;
 }
 
-/* The instances of *@list not down; a null list becomes empty (spec §7.3). */
+/* The instances of *@list not down; a null list becomes empty (protocol §7.3). */
 static void
 keep_up (ArtemisFilterContext *context, GPtrArray **list)
 {
@@ -77,7 +77,7 @@ artemis_filter_management_plugin_class_init (ArtemisFilterManagementPluginClass 
 static void
 artemis_filter_management_plugin_init (ArtemisFilterManagementPlugin *self)
 {
-	/* The management view shows pulled-out instances as down instead (spec §7.4). */
+	/* The management view shows pulled-out instances as down instead (protocol §7.4). */
 	artemis_discovery_filter_set_applies_pull_outs (ARTEMIS_DISCOVERY_FILTER (self), TRUE);
 }
 

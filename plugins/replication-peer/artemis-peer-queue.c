@@ -42,7 +42,7 @@ same_id (const char *a, const char *b)
 	return g_str_equal (key_a, key_b);
 }
 
-/* InstanceKey (spec §1.6): region, service and instance id, ignoring case; hashed on the instance id. */
+/* InstanceKey (protocol §1.6): region, service and instance id, ignoring case; hashed on the instance id. */
 static guint
 instance_key_hash (gconstpointer instance)
 {

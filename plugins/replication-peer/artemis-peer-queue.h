@@ -20,7 +20,7 @@ G_BEGIN_DECLS
  * - Bounded: past @max_length entries the oldest is dropped and counted;
  *   the peer recovers it from the instance's next heartbeat or a bootstrap.
  * - Expiry: entries older than the TTL given to take_batch() are dropped
- *   and counted (spec §11.2 task-ttl).
+ *   and counted (protocol §11.2 task-ttl).
  */
 typedef struct _ArtemisPeerQueue ArtemisPeerQueue;
 
@@ -63,7 +63,7 @@ gint64 artemis_peer_queue_get_oldest_us (ArtemisPeerQueue *queue);
 guint64 artemis_peer_queue_get_n_dropped (ArtemisPeerQueue *queue);
 guint64 artemis_peer_queue_get_n_expired (ArtemisPeerQueue *queue);
 
-/* Whether a peer's failure with @error_code is worth sending again (spec §11.4). */
+/* Whether a peer's failure with @error_code is worth sending again (protocol §11.4). */
 gboolean artemis_peer_error_code_is_retryable (const char *error_code);
 /* The pause after @failures consecutive failed sends: @min_ms doubled each time, at most @max_ms. */
 gint64 artemis_peer_backoff_ms (guint failures, gint64 min_ms, gint64 max_ms);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 
 /*
- * Replication to the peers over their HTTP endpoints (spec §11): one
+ * Replication to the peers over their HTTP endpoints (protocol §11): one
  * bounded, coalescing queue per peer (artemis-peer-queue.c), sent in order
  * as gzip batches of one action, one request in flight per peer, retried
  * with exponential backoff when the failure is worth retrying; and the
@@ -265,7 +265,7 @@ send_free (Send *send)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Send, send_free)
 
-/* The instances of @send that failed with a retryable code (spec §11.4); a transport failure fails all. */
+/* The instances of @send that failed with a retryable code (protocol §11.4); a transport failure fails all. */
 static GPtrArray *
 find_retries (ArtemisReplicationPeerPlugin *self, Send *send, GBytes *body, const GError *error)
 {
@@ -415,7 +415,7 @@ append_json_string (GString *out, const char *text)
 	g_string_append_c (out, '"');
 }
 
-/* `{"regionId":…,"zoneId":…}` (spec §11.6 step 2). */
+/* `{"regionId":…,"zoneId":…}` (protocol §11.6 step 2). */
 static GBytes *
 services_request (ArtemisReplicationContext *context)
 {

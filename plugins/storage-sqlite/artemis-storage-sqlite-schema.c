@@ -7,7 +7,7 @@
  * change of schema is a new entry at the end.
  *
  * One table per state kind and per log kind (ArtemisStorageKindInfo),
- * named as Java Artemis names them (spec SCHEMA.md), with the same facts:
+ * named as Java Artemis names them (protocol §16), with the same facts:
  * ids compared case-insensitively (COLLATE NOCASE, as MySQL's utf8 default
  * collation did), the unique keys of the state tables, times in epoch ms.
  */
@@ -35,7 +35,7 @@
 #define TIME_COLUMNS                               \
 	"create_time INTEGER NOT NULL,\n"          \
 	"update_time INTEGER NOT NULL"
-/* The operation context of the group audit logs (spec §3.8); a reason is optional. */
+/* The operation context of the group audit logs (protocol §3.8); a reason is optional. */
 #define CONTEXT_COLUMNS                            \
 	ID_COLUMN ("operation") ",\n"              \
 	ID_COLUMN ("operator_id") ",\n"            \
@@ -89,7 +89,7 @@ static const char *const migrations[] = {
 	"CREATE INDEX service_zone_log_key ON service_zone_log (service_id, region_id, zone_id, operation);\n",
 	/*
 	 * 2: groups, route rules and their groups, tags, group operations and
-	 * members, logical instances, and their audit logs (spec §9.3–§9.9).
+	 * members, logical instances, and their audit logs (protocol §9.3–§9.9).
 	 * The node numbers groups and rules itself (other rows refer to them);
 	 * groups and rules are deleted softly, as Java does.
 	 */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 
 /*
- * The `close-by-visit` strategy, with the semantics spec §8.3 recommends
+ * The `close-by-visit` strategy, with the semantics protocol §8.3 recommends
  * (Java has no implementation): the groups in the caller's region and zone
  * (ServiceGroups.isLocalZone) are chosen by weighted round robin among
  * themselves; the other groups, likewise among themselves, only when no

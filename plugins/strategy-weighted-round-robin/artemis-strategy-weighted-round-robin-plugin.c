@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 
 /*
- * The `weighted-round-robin` strategy of spec §8.3, as caravan-ribbon does
+ * The `weighted-round-robin` strategy of protocol §8.3, as caravan-ribbon does
  * it for Java consumers: one #ArtemisGroupCycle over all the rule's groups
  * per (service, route rule) — GCD-reduced weights, a shuffled list with each
  * group weight/GCD times, round robin over the groups that have an
@@ -43,7 +43,7 @@ artemis_weighted_round_robin_plugin_class_init (ArtemisWeightedRoundRobinPluginC
 	ArtemisPluginClass *plugin_class = ARTEMIS_PLUGIN_CLASS (klass);
 	ArtemisRouteStrategyClass *strategy_class = ARTEMIS_ROUTE_STRATEGY_CLASS (klass);
 
-	plugin_class->description = "Weighted round robin over a route rule's groups (spec §8.3)";
+	plugin_class->description = "Weighted round robin over a route rule's groups (protocol §8.3)";
 	strategy_class->new_state = artemis_weighted_round_robin_plugin_new_state;
 	strategy_class->free_state = artemis_weighted_round_robin_plugin_free_state;
 	strategy_class->choose = artemis_weighted_round_robin_plugin_choose;
