@@ -207,6 +207,12 @@ def plugin_env(binary):
     return env
 
 
+def dbus_options(binary):
+    """--no-dbus for builds that have D-Bus (older ones, compared by compare-builds.sh, refuse the option)."""
+    help_text = subprocess.run([binary, "--help"], capture_output=True, text=True).stdout
+    return ["--no-dbus"] if "--no-dbus" in help_text else []
+
+
 def start_artemisd(binary, work, name, extra_config=""):
     base = os.path.join(work, name)
     os.makedirs(base)
@@ -217,7 +223,7 @@ def start_artemisd(binary, work, name, extra_config=""):
     logfile = os.path.join(base, "artemisd.log")
     with open(logfile, "w") as out:
         proc = subprocess.Popen([binary, "--config", config, "--data-dir", os.path.join(base, "data"),
-                                 "--bind", "127.0.0.1", "--port", "0", "--no-dbus"],
+                                 "--bind", "127.0.0.1", "--port", "0"] + dbus_options(binary),
                                 stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
                                 env=plugin_env(binary))
     proc.logfile = logfile
