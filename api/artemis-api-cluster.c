@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
-#include <string.h>
-
 #include "artemis-api-common.h"
 #include "artemis-api.h"
 
@@ -54,12 +52,8 @@ handle_nodes (ArtemisRequest *request, ClusterApi *api, ArtemisClusterCapability
 	const char *region_id;
 	const char *zone_id;
 
-	if (!artemis_rate_limits_allow (api->limits, ARTEMIS_RATE_LIMITER_CLUSTER, identity)) {
-		g_autoptr (GBytes) answer = g_bytes_new_static (nodes_limited, strlen (nodes_limited));
-
-		artemis_request_reply_json (request, answer);
+	if (!artemis_api_allow (request, api->limits, ARTEMIS_RATE_LIMITER_CLUSTER, identity, nodes_limited))
 		return;
-	}
 	if (request->method == ARTEMIS_METHOD_POST) {
 		decoded = artemis_codec_decode_simple_request (request->body, request->body_len, &error);
 		if (decoded == NULL) {

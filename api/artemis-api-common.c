@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "artemis-api-common.h"
@@ -89,4 +91,17 @@ artemis_api_handle_registry (ArtemisRequest *request, ArtemisRegistry *registry,
 	writer = artemis_json_writer_new (128);
 	artemis_api_write_registry_response (writer, failed, error, artemis_registry_get_max_answer_size (registry));
 	artemis_request_reply_writer (request, writer);
+}
+
+gboolean
+artemis_api_allow (ArtemisRequest *request, ArtemisRateLimits *limits, ArtemisRateLimiter limiter,
+		   const char *identity, const char *limited_answer)
+{
+	g_autoptr (GBytes) answer = NULL;
+
+	if (artemis_rate_limits_allow (limits, limiter, identity))
+		return TRUE;
+	answer = g_bytes_new_static (limited_answer, strlen (limited_answer));
+	artemis_request_reply_json (request, answer);
+	return FALSE;
 }

@@ -25,6 +25,13 @@ void artemis_api_write_registry_response (ArtemisJsonWriter *writer, GPtrArray *
  */
 void artemis_api_handle_registry (ArtemisRequest *request, ArtemisRegistry *registry, ArtemisRegistryAction action,
 				  ArtemisRegistrySource source, ArtemisRateLimits *limits, const char *identity);
+/*
+ * Counts the call of @identity on @limiter; past the limit, answers
+ * @limited_answer (the endpoint's JSON shape with a rate-limited status,
+ * protocol §12) and returns FALSE.
+ */
+gboolean artemis_api_allow (ArtemisRequest *request, ArtemisRateLimits *limits, ArtemisRateLimiter limiter,
+			    const char *identity, const char *limited_answer);
 /* Answers a body that could not be decoded: HTTP 400 with the decoder's message. */
 void artemis_api_reply_bad_body (ArtemisRequest *request, const GError *error);
 /* Answers `{"responseStatus":OK}` plus nothing else. */

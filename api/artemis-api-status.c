@@ -35,13 +35,7 @@ static const char deployment_limited[] =
 static gboolean
 allow (ArtemisRequest *request, StatusApi *api, const char *identity, const char *limited)
 {
-	g_autoptr (GBytes) answer = NULL;
-
-	if (artemis_rate_limits_allow (api->limits, ARTEMIS_RATE_LIMITER_STATUS, identity))
-		return TRUE;
-	answer = g_bytes_new_static (limited, strlen (limited));
-	artemis_request_reply_json (request, answer);
-	return FALSE;
+	return artemis_api_allow (request, api->limits, ARTEMIS_RATE_LIMITER_STATUS, identity, limited);
 }
 
 /* ServiceNodeStatus (protocol §2.8) of one node of the cluster. */

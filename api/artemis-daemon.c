@@ -290,23 +290,12 @@ static ArtemisStorageBackend *
 find_storage_backend (ArtemisDaemon *self, GError **error)
 {
 	g_autofree char *name = g_strconcat ("storage-", self->config->storage_backend, NULL);
-	g_autoptr (GPtrArray) backends =
-		artemis_plugin_loader_get_plugins_of_kind (self->plugins, ARTEMIS_PLUGIN_KIND_STORAGE_BACKEND);
-	GPtrArray *infos = artemis_plugin_loader_get_infos (self->plugins);
-	const char *reason = _("no such plugin in the plugin directories");
+	const char *reason;
+	ArtemisPlugin *plugin = artemis_plugin_loader_find (self->plugins, ARTEMIS_PLUGIN_KIND_STORAGE_BACKEND, name,
+							    _("no such plugin in the plugin directories"), &reason);
 
-	for (guint i = 0; i < backends->len; i++) {
-		ArtemisPlugin *plugin = g_ptr_array_index (backends, i);
-
-		if (g_str_equal (artemis_plugin_get_name (plugin), name))
-			return ARTEMIS_STORAGE_BACKEND (plugin);
-	}
-	for (guint i = 0; i < infos->len; i++) {
-		const ArtemisPluginInfo *info = g_ptr_array_index (infos, i);
-
-		if (g_str_equal (info->name, name) && info->reason != NULL)
-			reason = info->reason;
-	}
+	if (plugin != NULL)
+		return ARTEMIS_STORAGE_BACKEND (plugin);
 	g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_CONFIG,
 		     /* TRANSLATORS: [storage] backend=NAME, its plugin, and why it cannot be used */
 		     _("Storage backend “%s” ([storage] backend) is not available: plugin %s: %s"),
@@ -346,23 +335,13 @@ registry_now (gpointer registry)
 static ArtemisReplicator *
 find_replicator (ArtemisDaemon *self, GError **error)
 {
-	g_autoptr (GPtrArray) replicators =
-		artemis_plugin_loader_get_plugins_of_kind (self->plugins, ARTEMIS_PLUGIN_KIND_REPLICATOR);
-	GPtrArray *infos = artemis_plugin_loader_get_infos (self->plugins);
-	const char *reason = _("no such replicator plugin in the plugin directories");
+	const char *reason;
+	ArtemisPlugin *plugin =
+		artemis_plugin_loader_find (self->plugins, ARTEMIS_PLUGIN_KIND_REPLICATOR, self->config->plugins_replicator,
+					    _("no such replicator plugin in the plugin directories"), &reason);
 
-	for (guint i = 0; i < replicators->len; i++) {
-		ArtemisPlugin *plugin = g_ptr_array_index (replicators, i);
-
-		if (g_str_equal (artemis_plugin_get_name (plugin), self->config->plugins_replicator))
-			return ARTEMIS_REPLICATOR (plugin);
-	}
-	for (guint i = 0; i < infos->len; i++) {
-		const ArtemisPluginInfo *info = g_ptr_array_index (infos, i);
-
-		if (g_str_equal (info->name, self->config->plugins_replicator) && info->reason != NULL)
-			reason = info->reason;
-	}
+	if (plugin != NULL)
+		return ARTEMIS_REPLICATOR (plugin);
 	g_set_error (error, ARTEMIS_ERROR, ARTEMIS_ERROR_CONFIG,
 		     /* TRANSLATORS: [plugins] replicator=NAME, and why it cannot be used */
 		     _("Replicator “%s” ([plugins] replicator), needed because [cluster] nodes lists other nodes, "

@@ -605,6 +605,27 @@ artemis_plugin_loader_get_plugins_of_kind (ArtemisPluginLoader *self, ArtemisPlu
 	return result;
 }
 
+ArtemisPlugin *
+artemis_plugin_loader_find (ArtemisPluginLoader *self, ArtemisPluginKind kind, const char *name,
+			    const char *missing, const char **reason)
+{
+	*reason = missing;
+	for (guint i = 0; i < self->plugins->len; i++) {
+		ArtemisPlugin *plugin = g_ptr_array_index (self->plugins, i);
+
+		if (artemis_plugin_kind_for_type (G_OBJECT_TYPE (plugin)) == kind &&
+		    g_str_equal (artemis_plugin_get_name (plugin), name))
+			return plugin;
+	}
+	for (guint i = 0; i < self->infos->len; i++) {
+		const ArtemisPluginInfo *info = g_ptr_array_index (self->infos, i);
+
+		if (g_str_equal (info->name, name) && info->reason != NULL)
+			*reason = info->reason;
+	}
+	return NULL;
+}
+
 static ArtemisPlugin *
 find_plugin (ArtemisPluginLoader *self, const char *name)
 {

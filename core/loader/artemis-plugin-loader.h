@@ -107,6 +107,13 @@ GPtrArray *artemis_plugin_loader_get_plugins (ArtemisPluginLoader *loader);
 /* Every plugin set up of @kind, in name order (new array of references). */
 GPtrArray *artemis_plugin_loader_get_plugins_of_kind (ArtemisPluginLoader *loader, ArtemisPluginKind kind);
 /*
+ * The plugin set up of @kind named @name (borrowed), or NULL with *@reason
+ * saying why not: the reason it was skipped, or @missing when no plugin
+ * file has that name.
+ */
+ArtemisPlugin *artemis_plugin_loader_find (ArtemisPluginLoader *loader, ArtemisPluginKind kind, const char *name,
+					   const char *missing, const char **reason);
+/*
  * The discovery filter chain (new array of references) in the order of
  * @order — names of filter plugins, where `NAME:LABEL` makes one more
  * instance of plugin NAME with the settings of `[plugin NAME:LABEL]` — or,
